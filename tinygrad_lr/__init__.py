@@ -1,0 +1,69 @@
+"""tinygrad_lr: a small autograd framework on NumPy (CuPy on CUDA) with PyTorch's API.
+
+``import tinygrad_lr as torch`` and lecture code written for PyTorch runs and prints the same
+numbers. Read in this order: ``dtypes`` and ``backend`` (what an array is and where it lives),
+``autograd`` (graph nodes and the backward engine), ``ops/`` (each op's forward and backward),
+``tensor`` (the user-facing Tensor), then ``nn``, ``optim`` and ``utils.data`` on top.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import cuda, dtypes
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import device
+from .creation import (BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange, as_tensor,
+                       empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
+                       ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros,
+                       zeros_like)
+from .dtypes import (bool_ as bool, double, dtype, float16, float32, float64, get_default_dtype, half,  # noqa: A004
+                     int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from .dtypes import float as float  # noqa: A004 - torch.float
+from .dtypes import int as int  # noqa: A004 - torch.int
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .tensor import Size, Tensor, cat, stack, where
+
+__version__ = "0.1.0"
+
+concat = concatenate = cat
+
+
+def _method(name: str) -> Any:
+    """``tinygrad_lr.exp(x)`` is ``x.exp()``: the functional spelling of a Tensor method."""
+    method = getattr(Tensor, name)
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
+        return method(input, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``tinygrad_lr.{name}(input, ...)`` is ``input.{name}(...)``."
+    return function
+
+
+for _name in ("exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "square", "sum", "mean", "max", "min",
+              "amax", "amin", "argmax", "argmin", "var", "std", "logsumexp", "softmax", "log_softmax",
+              "matmul", "mm", "dot", "transpose", "permute", "reshape", "flatten", "squeeze", "unsqueeze",
+              "clamp", "clip", "maximum", "minimum", "pow", "add", "sub", "mul", "div", "neg", "gather",
+              "t", "eq", "ne", "gt", "ge", "lt", "le", "isnan", "isfinite", "chunk", "split", "clone",
+              "detach", "numel", "allclose", "equal", "index_select", "masked_fill", "narrow", "multiply",
+              "subtract", "divide", "true_divide", "logical_not", "all", "any"):
+    globals()[_name] = _method(_name)
+del _name
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(t: Tensor) -> bool:
+    return t.dtype.is_floating_point
+
+
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    if a.ndim != 3 or b.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor" if a.ndim != 3 else "batch2 must be a 3D tensor")
+    return a.matmul(b)
+
+
+from . import nn, optim, utils  # noqa: E402  (the layers above the Tensor)
+from .serialization import load, save  # noqa: E402

@@ -1,0 +1,294 @@
+"""The autograd engine: graph nodes (``Function``), grad modes, and ``backward``.
+
+How a graph is built: every differentiable op is a ``Function`` subclass. ``Fn.apply(*tensors)``
+runs ``forward`` on the plain arrays and, when any input requires grad (and grad mode is on),
+records a node that remembers its ``parents`` and whatever ``forward`` saved. The output tensor's
+``grad_fn`` is that node.
+
+How gradients flow: ``backward`` orders the nodes so that each runs only after every node that
+uses its output has pushed its gradient into it (a topological order, computed with an explicit
+stack so a chain of 100,000 ops needs no recursion). Each node's ``backward(out_grad)`` returns
+one gradient per parent. The engine then, in this one place for every op:
+
+* sums a gradient back to its parent's shape when the forward broadcast the parent
+  (``unbroadcast``), so no op has to undo broadcasting itself;
+* adds gradients that reach the same tensor along different paths (a reused node);
+* accumulates into ``.grad`` of leaf tensors that require grad;
+* frees each node's saved arrays unless ``retain_graph=True``.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+# --------------------------------------------------------------------------------------- grad mode
+
+_state = threading.local()
+
+
+def is_grad_enabled() -> bool:
+    return getattr(_state, "grad_enabled", True)
+
+
+def _set_grad_enabled(mode: bool) -> None:
+    _state.grad_enabled = bool(mode)
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Base of the grad-mode switches: a context manager that is also a decorator."""
+
+    mode = True
+
+    def __enter__(self) -> None:
+        self._previous = is_grad_enabled()
+        _set_grad_enabled(self.mode)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_grad_enabled(self._previous)
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Within this block no graph is recorded: outputs never require grad."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    mode = True
+
+
+class inference_mode(_GradMode):
+    """Like ``no_grad`` (tinygrad_lr has no separate inference tensors). ``inference_mode(False)``
+    leaves grad mode as it is, as in PyTorch."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.enabled = mode
+
+    def __enter__(self) -> None:
+        self._previous = is_grad_enabled()
+        if self.enabled:
+            _set_grad_enabled(False)
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(self.enabled):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class set_grad_enabled(_GradMode):
+    """``set_grad_enabled(False)`` works as a call, a context manager and a decorator."""
+
+    def __init__(self, mode: bool) -> None:
+        self._previous = is_grad_enabled()
+        self.mode = bool(mode)
+        _set_grad_enabled(self.mode)  # takes effect at once when used as a plain call
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn: Callable) -> Callable:
+        _set_grad_enabled(self._previous)  # used as a decorator: do not change the global mode
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+# ------------------------------------------------------------------------------------- graph nodes
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` back to ``shape``, undoing NumPy/PyTorch broadcasting.
+
+    Broadcasting prepends dimensions and stretches size-1 dimensions; the gradient of a stretched
+    input is the sum over the positions it was copied to.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+class Function:
+    """One node of the graph: an op's forward and backward on plain arrays.
+
+    Subclasses implement ``forward(self, *arrays, **options) -> array`` and
+    ``backward(self, out_grad) -> gradient or tuple of gradients`` (one per tensor input, ``None``
+    for inputs that get no gradient). ``self.xp`` is the array module (NumPy or CuPy);
+    ``self.save(...)`` stores what backward needs in ``self.saved``.
+    """
+
+    __slots__ = ("xp", "parents", "saved", "needs_grad", "released")
+    torch_name: str = ""  # PyTorch's grad_fn name, e.g. "AddBackward0"; defaults to the class name
+
+    def __init__(self, xp: Any) -> None:
+        self.xp = xp
+        self.saved: tuple = ()
+        self.released = False
+
+    def save(self, *values: Any) -> None:
+        self.saved = values
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, out_grad: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: "Tensor", **options: Any) -> "Tensor":
+        """Run the op on ``inputs`` (all Tensors, on one device) and record the graph node."""
+        from .tensor import Tensor
+
+        first = inputs[0]
+        dev = first.device
+        for t in inputs[1:]:
+            if t.device != dev:
+                raise RuntimeError("Expected all tensors to be on the same device, but found at "
+                                   f"least two devices, {dev} and {t.device}!")
+        node = cls(first._xp)
+        node.needs_grad = tuple(t.requires_grad for t in inputs)
+        out = node.forward(*(t._data for t in inputs), **options)
+        dev = getattr(node, "out_device", dev)  # only a device copy changes device
+        if is_grad_enabled() and any(node.needs_grad):
+            node.parents = inputs
+            return Tensor._wrap(out, dev, requires_grad=True, grad_fn=node)
+        return Tensor._wrap(out, dev)
+
+    # PyTorch's grad_fn API, enough for printing and inspection
+    def name(self) -> str:
+        return self.torch_name or type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        parents = getattr(self, "parents", ())
+        return tuple((p.grad_fn if p.grad_fn is not None else ("AccumulateGrad" if p.requires_grad else None), 0)
+                     for p in parents)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def release(self) -> None:
+        self.saved = ()
+        self.parents = ()
+        self.released = True
+
+
+# ------------------------------------------------------------------------------------------ engine
+
+def _topological_order(root: Function) -> list[Function]:
+    """Nodes reachable from ``root``, each before every node it feeds gradient into.
+
+    An iterative depth-first post-order (explicit stack instead of recursion), then reversed.
+    """
+    order: list[Function] = []
+    visited: set[int] = set()
+    stack: list[tuple[Function, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in getattr(node, "parents", ()):
+            fn = parent.grad_fn
+            if fn is not None and id(fn) not in visited:
+                stack.append((fn, False))
+    order.reverse()
+    return order
+
+
+def backward(tensor: "Tensor", gradient: "Tensor | None" = None, retain_graph: bool = False) -> None:
+    """Accumulate d(tensor)/d(leaf) · gradient into ``.grad`` of every leaf that requires grad."""
+    from .tensor import Tensor
+
+    if not tensor.requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    if gradient is None:
+        if tensor.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        seed = tensor._xp.ones(tensor.shape, dtype=tensor._data.dtype)
+    else:
+        if not isinstance(gradient, Tensor):
+            gradient = Tensor(gradient, dtype=tensor.dtype, device=tensor.device)
+        if gradient.shape != tensor.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} "
+                               f"and output[0] has a shape of {tensor.shape}.")
+        seed = gradient._data.astype(tensor._data.dtype, copy=False)
+
+    if tensor.grad_fn is None:  # backward() called on a leaf: its gradient is the seed itself
+        _accumulate(tensor, seed)
+        return
+
+    pending: dict[int, Any] = {id(tensor.grad_fn): seed}
+    with no_grad():
+        for node in _topological_order(tensor.grad_fn):
+            out_grad = pending.pop(id(node), None)
+            if out_grad is None:
+                continue
+            if node.released:
+                raise RuntimeError(
+                    "Trying to backward through the graph a second time (or directly access saved "
+                    "tensors after they have already been freed). Saved intermediate values of the "
+                    "graph are freed when you call .backward() or autograd.grad(). Specify "
+                    "retain_graph=True if you need to backward through the graph a second time or "
+                    "if you need to access saved tensors after calling backward.")
+            grads = node.backward(out_grad)
+            if not isinstance(grads, tuple):
+                grads = (grads,)
+            for parent, needs, grad in zip(node.parents, node.needs_grad, grads):
+                if not needs or grad is None:
+                    continue
+                grad = unbroadcast(grad, parent.shape)
+                if grad.dtype != parent._data.dtype:  # e.g. a float grad reaching a float64 input
+                    grad = grad.astype(parent._data.dtype)
+                if parent.grad_fn is None:
+                    _accumulate(parent, grad)
+                else:
+                    key = id(parent.grad_fn)
+                    pending[key] = grad if key not in pending else pending[key] + grad
+            if not retain_graph:
+                node.release()
+
+
+def _accumulate(leaf: "Tensor", grad: Any) -> None:
+    """``leaf.grad += grad``, creating ``.grad`` (an owned copy: gradients may alias) the first time."""
+    from .tensor import Tensor
+
+    for hook in leaf._hooks:
+        result = hook(Tensor._wrap(grad, leaf.device))
+        if result is not None:
+            grad = result._data
+    if leaf.grad is None:
+        leaf.grad = Tensor._wrap(grad.copy(), leaf.device)
+    else:
+        leaf.grad._data = leaf.grad._data + grad
+
+
+def iter_graph(root: Function) -> Iterator[Function]:
+    """Walk the nodes under ``root`` (for inspection and teaching)."""
+    yield from _topological_order(root)

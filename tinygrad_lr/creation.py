@@ -1,0 +1,246 @@
+"""Factories: ``tensor``, ``zeros``, ``arange``, ``randn`` and the rest, with PyTorch's dtype rules.
+
+Python floats become the default float32, ints int64, bools bool; a NumPy array keeps its dtype
+(``torch.tensor(np.zeros(3))`` is float64, as in PyTorch).
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import dtypes
+from .backend import CPU, array_module, device, move, to_device
+from .random import Generator, _generator
+from .tensor import Tensor, _shape_args
+
+
+def _infer_dtype(array: np.ndarray) -> dtypes.dtype:
+    kind = array.dtype.kind
+    if kind == "f":
+        return dtypes.get_default_dtype()
+    if kind in "iu":
+        return dtypes.int64
+    if kind == "b":
+        return dtypes.bool_
+    raise TypeError(f"Could not infer dtype of {array.dtype}")
+
+
+def _nested_to_numpy(data: Any) -> Any:
+    """Lists may hold one-element Tensors (``tensor([a, b])``): turn them into Python numbers."""
+    if isinstance(data, Tensor):
+        return data.tolist() if data.ndim else data.item()
+    if isinstance(data, (list, tuple)):
+        return [_nested_to_numpy(item) for item in data]
+    return data
+
+
+def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = True) -> Any:
+    """An array on ``dev`` holding ``data``: a copy unless ``copy=False`` and nothing must change."""
+    if isinstance(data, Tensor):
+        array = data._data
+        keep = data.dtype
+    elif isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
+        array = data
+        keep = dtypes.from_numpy_dtype(data.dtype)
+    else:
+        array = np.asarray(_nested_to_numpy(data))
+        if array.dtype == object:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        keep = _infer_dtype(array) if array.size or array.dtype.kind != "f" else dtypes.get_default_dtype()
+    target = dtype if dtype is not None else keep
+    array = move(array, dev)
+    if array.dtype != target.np:
+        return array.astype(target.np)
+    return array.copy() if copy else array
+
+
+def _finish(array: Any, dev: device, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(array, dev)
+    if requires_grad:
+        t.requires_grad = True  # validates: integer tensors cannot require grad
+    return t
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    dev = to_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
+    dt = dtypes.to_dtype(dtype) if dtype is not None else None
+    return _finish(_to_array(data, dt, dev), dev, requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """Like ``tensor`` but shares memory with an array or tensor when no conversion is needed."""
+    if isinstance(data, Tensor) and (dtype is None or dtypes.to_dtype(dtype) is data.dtype) \
+            and (device is None or to_device(device) == data.device):
+        return data
+    dev = to_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
+    dt = dtypes.to_dtype(dtype) if dtype is not None else None
+    return Tensor._wrap(_to_array(data, dt, dev, copy=False), dev)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares ``array``'s memory (writes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    dtypes.from_numpy_dtype(array.dtype)  # raises for unsupported dtypes
+    return Tensor._wrap(array, CPU)
+
+
+def _typed(dtype: Any, default: dtypes.dtype) -> dtypes.dtype:
+    return dtypes.to_dtype(dtype) if dtype is not None else default
+
+
+def _filled(size: tuple, value: Any, dtype: Any, device: Any, requires_grad: bool, default: dtypes.dtype) -> Tensor:
+    dev = to_device(device)
+    xp = array_module(dev)
+    return _finish(xp.full(_shape_args(size), value, dtype=_typed(dtype, default).np), dev, requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 0, dtype, device, requires_grad, dtypes.get_default_dtype())
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 1, dtype, device, requires_grad, dtypes.get_default_dtype())
+
+
+empty = zeros
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    return _filled((tuple(size),), value, dtype, device, requires_grad, dtypes.scalar_dtype(value))
+
+
+def _like(t: Tensor, value: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    return _filled((tuple(t.shape),), value, dtype, device if device is not None else t.device,
+                   requires_grad, t.dtype)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(t, 0, dtype, device, requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(t, 1, dtype, device, requires_grad)
+
+
+empty_like = zeros_like
+
+
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(t, fill_value, dtype, device, requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """``arange(5)``, ``arange(1, 4)``, ``arange(0, 1, 0.25)``: int64 when all bounds are ints."""
+    if end is None:
+        start, end = 0, start
+    bounds = [b.item() if isinstance(b, Tensor) else b for b in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    all_int = all(isinstance(b, (int, np.integer)) and not isinstance(b, builtins.bool) for b in bounds)
+    default = dtypes.int64 if all_int else dtypes.get_default_dtype()
+    values = np.arange(*bounds, dtype=np.int64 if all_int else np.float64)
+    dev = to_device(device)
+    return _finish(move(values.astype(_typed(dtype, default).np), dev), dev, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    dev = to_device(device)
+    values = np.linspace(start, end, steps).astype(_typed(dtype, dtypes.get_default_dtype()).np)
+    return _finish(move(values, dev), dev, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    dev = to_device(device)
+    xp = array_module(dev)
+    return _finish(xp.eye(n, m, dtype=_typed(dtype, dtypes.get_default_dtype()).np), dev, requires_grad)
+
+
+# ------------------------------------------------------------------------------------ random
+
+def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    dt = _typed(dtype, dtypes.get_default_dtype())
+    dev = to_device(device)
+    values = draw(_shape_args(size), dt)
+    return _finish(move(values.astype(dt.np, copy=False), dev), dev, requires_grad)
+
+
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1)."""
+    rng = _generator(generator)
+    draw = lambda shape, dt: rng.random(shape, dtype=dt.np if dt.np in (np.float32, np.float64) else np.float64)
+    return _random(draw, size, dtype, device, requires_grad)
+
+
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """Standard normal."""
+    rng = _generator(generator)
+    draw = lambda shape, dt: rng.standard_normal(shape, dtype=dt.np if dt.np in (np.float32, np.float64) else np.float64)
+    return _random(draw, size, dtype, device, requires_grad)
+
+
+def rand_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
+    return rand(tuple(t.shape), dtype=dtype or t.dtype, device=device or t.device)
+
+
+def randn_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
+    return randn(tuple(t.shape), dtype=dtype or t.dtype, device=device or t.device)
+
+
+def randint(*args: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+            size: Any = None) -> Tensor:
+    """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high)."""
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, (high, size) = 0, args
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() expects (high, size) or (low, high, size)")
+    dev = to_device(device)
+    values = _generator(generator).integers(low, high, size=tuple(size))
+    return Tensor._wrap(move(values.astype(_typed(dtype, dtypes.int64).np), dev), dev)
+
+
+def randperm(n: int, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
+    dev = to_device(device)
+    values = _generator(generator).permutation(n)
+    return Tensor._wrap(move(values.astype(_typed(dtype, dtypes.int64).np), dev), dev)
+
+
+def normal(mean: float, std: float, size: Sequence[int], generator: Generator | None = None,
+           dtype: Any = None, device: Any = None) -> Tensor:
+    rng = _generator(generator)
+    return _random(lambda shape, dt: rng.normal(mean, std, shape), (tuple(size),), dtype, device, False)
+
+
+# ------------------------------------------------------------------------ legacy constructors
+
+def FloatTensor(data: Any) -> Tensor:  # noqa: N802 - PyTorch's name
+    return tensor(data, dtype=dtypes.float32)
+
+
+def DoubleTensor(data: Any) -> Tensor:  # noqa: N802
+    return tensor(data, dtype=dtypes.float64)
+
+
+def LongTensor(data: Any) -> Tensor:  # noqa: N802
+    return tensor(data, dtype=dtypes.int64)
+
+
+def IntTensor(data: Any) -> Tensor:  # noqa: N802
+    return tensor(data, dtype=dtypes.int32)
+
+
+def BoolTensor(data: Any) -> Tensor:  # noqa: N802
+    return tensor(data, dtype=dtypes.bool_)

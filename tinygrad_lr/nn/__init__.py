@@ -1,0 +1,1 @@
+"""Neural-network layers, losses and init (see the modules inside)."""

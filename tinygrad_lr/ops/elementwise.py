@@ -1,0 +1,302 @@
+"""Elementwise ops. Each backward returns d(out)/d(input) * out_grad, one per input.
+
+Binary ops may broadcast; the engine sums each gradient back to its input's shape, so the
+backwards below are written as if no broadcasting happened. Inputs arrive already cast to one
+dtype (the Tensor methods apply PyTorch's promotion first), and every constant here is a Python
+number, which NumPy treats as "weak": float32 stays float32.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..autograd import Function
+
+
+class Add(Function):
+    """out = a + b;  d/da = 1, d/db = 1"""
+    torch_name = "AddBackward0"
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, out_grad):
+        return out_grad, out_grad
+
+
+class Sub(Function):
+    """out = a - b;  d/da = 1, d/db = -1"""
+    torch_name = "SubBackward0"
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, out_grad):
+        return out_grad, -out_grad
+
+
+class Mul(Function):
+    """out = a * b;  d/da = b, d/db = a"""
+    torch_name = "MulBackward0"
+
+    def forward(self, a, b):
+        self.save(a, b)
+        return a * b
+
+    def backward(self, out_grad):
+        a, b = self.saved
+        return out_grad * b, out_grad * a
+
+
+class Div(Function):
+    """out = a / b;  d/da = 1/b, d/db = -a/b² = -out/b"""
+    torch_name = "DivBackward0"
+
+    def forward(self, a, b):
+        out = a / b
+        self.save(b, out)
+        return out
+
+    def backward(self, out_grad):
+        b, out = self.saved
+        grad_a = out_grad / b
+        return grad_a, -grad_a * out
+
+
+class Neg(Function):
+    """out = -a;  d/da = -1"""
+    torch_name = "NegBackward0"
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, out_grad):
+        return -out_grad
+
+
+class PowScalar(Function):
+    """out = a ** p for a Python number p;  d/da = p * a ** (p - 1)"""
+    torch_name = "PowBackward0"
+
+    def forward(self, a, exponent: float):
+        self.save(a, exponent)
+        return a ** exponent
+
+    def backward(self, out_grad):
+        a, p = self.saved
+        if p == 0:
+            return out_grad * 0
+        return out_grad * (p * a ** (p - 1))
+
+
+class Pow(Function):
+    """out = a ** b for tensors;  d/da = b * a ** (b - 1),  d/db = out * ln(a)
+
+    As in PyTorch, d/db is taken as 0 where a == 0 and b >= 0 (the limit of a^b ln a), not NaN.
+    """
+    torch_name = "PowBackward1"
+
+    def forward(self, a, b):
+        out = a ** b
+        self.save(a, b, out)
+        return out
+
+    def backward(self, out_grad):
+        a, b, out = self.saved
+        xp = self.xp
+        grad_a = out_grad * b * a ** (b - 1) if self.needs_grad[0] else None
+        grad_b = None
+        if self.needs_grad[1]:
+            with _quiet(xp):
+                log_a = xp.log(a)
+            grad_b = xp.where((a == 0) & (b >= 0), 0, out_grad * out * log_a)
+        return grad_a, grad_b
+
+
+class Exp(Function):
+    """out = e^a;  d/da = e^a = out"""
+    torch_name = "ExpBackward0"
+
+    def forward(self, a):
+        out = self.xp.exp(a)
+        self.save(out)
+        return out
+
+    def backward(self, out_grad):
+        (out,) = self.saved
+        return out_grad * out
+
+
+class Log(Function):
+    """out = ln a;  d/da = 1/a"""
+    torch_name = "LogBackward0"
+
+    def forward(self, a):
+        self.save(a)
+        return self.xp.log(a)
+
+    def backward(self, out_grad):
+        (a,) = self.saved
+        return out_grad / a
+
+
+class Sqrt(Function):
+    """out = √a;  d/da = 1 / (2√a)"""
+    torch_name = "SqrtBackward0"
+
+    def forward(self, a):
+        out = self.xp.sqrt(a)
+        self.save(out)
+        return out
+
+    def backward(self, out_grad):
+        (out,) = self.saved
+        return out_grad / (2 * out)
+
+
+class Abs(Function):
+    """out = |a|;  d/da = sign(a) (0 at 0, PyTorch's choice)"""
+    torch_name = "AbsBackward0"
+
+    def forward(self, a):
+        self.save(a)
+        return self.xp.abs(a)
+
+    def backward(self, out_grad):
+        (a,) = self.saved
+        return out_grad * self.xp.sign(a)
+
+
+class Sigmoid(Function):
+    """out = 1 / (1 + e^-a);  d/da = out * (1 - out)
+
+    Computed as exp(-log(1 + e^-a)) with ``logaddexp``, which neither overflows for very negative
+    a nor loses the tiny values there (1 + tanh would round them to 0).
+    """
+    torch_name = "SigmoidBackward0"
+
+    def forward(self, a):
+        xp = self.xp
+        out = xp.exp(-xp.logaddexp(0, -a))
+        self.save(out)
+        return out
+
+    def backward(self, out_grad):
+        (out,) = self.saved
+        return out_grad * out * (1 - out)
+
+
+class Tanh(Function):
+    """out = tanh a;  d/da = 1 - out²"""
+    torch_name = "TanhBackward0"
+
+    def forward(self, a):
+        out = self.xp.tanh(a)
+        self.save(out)
+        return out
+
+    def backward(self, out_grad):
+        (out,) = self.saved
+        return out_grad * (1 - out * out)
+
+
+class Relu(Function):
+    """out = max(a, 0);  d/da = 1 where a > 0, else 0 (0 at a == 0, as PyTorch)"""
+    torch_name = "ReluBackward0"
+
+    def forward(self, a):
+        out = self.xp.maximum(a, 0)
+        self.save(out)
+        return out
+
+    def backward(self, out_grad):
+        (out,) = self.saved
+        return out_grad * (out > 0)
+
+
+class LeakyRelu(Function):
+    """out = a if a > 0 else slope * a;  d/da = 1 where a > 0, else slope"""
+    torch_name = "LeakyReluBackward0"
+
+    def forward(self, a, negative_slope: float):
+        self.save(a, negative_slope)
+        return self.xp.where(a > 0, a, a * negative_slope)
+
+    def backward(self, out_grad):
+        a, slope = self.saved
+        return self.xp.where(a > 0, out_grad, out_grad * slope)
+
+
+class Clamp(Function):
+    """out = min(max(a, low), high);  d/da = 1 where low <= a <= high (bounds included), else 0"""
+    torch_name = "ClampBackward1"
+
+    def forward(self, a, low: Any, high: Any):
+        self.save(a, low, high)
+        return self.xp.clip(a, low, high)
+
+    def backward(self, out_grad):
+        a, low, high = self.saved
+        inside = True
+        if low is not None:
+            inside = inside & (a >= low)
+        if high is not None:
+            inside = inside & (a <= high)
+        return out_grad * inside
+
+
+class Maximum(Function):
+    """out = max(a, b);  the gradient goes to the larger input, split in half on ties (PyTorch)"""
+    torch_name = "MaximumBackward0"
+
+    def forward(self, a, b):
+        self.save(a, b)
+        return self.xp.maximum(a, b)
+
+    def backward(self, out_grad):
+        a, b = self.saved
+        xp = self.xp
+        share_a = xp.where(a > b, 1.0, xp.where(a == b, 0.5, 0.0)).astype(out_grad.dtype)
+        return out_grad * share_a, out_grad * (1 - share_a)
+
+
+class Minimum(Function):
+    """out = min(a, b);  the gradient goes to the smaller input, split in half on ties"""
+    torch_name = "MinimumBackward0"
+
+    def forward(self, a, b):
+        self.save(a, b)
+        return self.xp.minimum(a, b)
+
+    def backward(self, out_grad):
+        a, b = self.saved
+        xp = self.xp
+        share_a = xp.where(a < b, 1.0, xp.where(a == b, 0.5, 0.0)).astype(out_grad.dtype)
+        return out_grad * share_a, out_grad * (1 - share_a)
+
+
+class Where(Function):
+    """out = a where condition else b;  d/da = condition, d/db = not condition"""
+    torch_name = "WhereBackward0"
+
+    def forward(self, a, b, condition):
+        self.save(condition)
+        return self.xp.where(condition, a, b)
+
+    def backward(self, out_grad):
+        (condition,) = self.saved
+        xp = self.xp
+        return xp.where(condition, out_grad, 0), xp.where(condition, 0, out_grad)
+
+
+class _quiet:
+    """Silence NumPy's divide/invalid warnings where inf/NaN are the intended result."""
+
+    def __init__(self, xp: Any) -> None:
+        self.xp = xp
+
+    def __enter__(self) -> None:
+        self.state = self.xp.seterr(divide="ignore", invalid="ignore") if hasattr(self.xp, "seterr") else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.state is not None:
+            self.xp.seterr(**self.state)

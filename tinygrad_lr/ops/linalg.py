@@ -1,0 +1,71 @@
+"""Matrix products.
+
+For out = A @ B with A (n, k) and B (k, m):  grad_A = out_grad @ Bᵀ  and  grad_B = Aᵀ @ out_grad.
+``matmul`` follows NumPy/PyTorch's rules for the other cases: a 1-D operand is treated as a row
+(left) or column (right) vector whose extra dimension is removed from the result, and leading
+(batch) dimensions broadcast.
+"""
+from __future__ import annotations
+
+from ..autograd import Function, unbroadcast
+
+
+class MatMul(Function):
+    torch_name = "MmBackward0"
+
+    def forward(self, a, b):
+        self.save(a, b)
+        if a.ndim == 1 and b.ndim == 1:
+            self.torch_name = "DotBackward0"
+        elif a.ndim > 2 or b.ndim > 2:
+            self.torch_name = "UnsafeViewBackward0" if b.ndim <= 2 else "BmmBackward0"
+        elif a.ndim == 2 and b.ndim == 1:
+            self.torch_name = "MvBackward0"
+        return self.xp.matmul(a, b)
+
+    def backward(self, out_grad):
+        a, b = self.saved
+        xp = self.xp
+        # Lift 1-D operands to matrices, and out_grad to the matching (..., n, m) shape.
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g = out_grad
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
+        if b.ndim == 1:
+            g = xp.expand_dims(g, -1)
+        grad_a = grad_b = None
+        if self.needs_grad[0]:
+            grad_a = unbroadcast(xp.matmul(g, xp.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+        if self.needs_grad[1]:
+            grad_b = unbroadcast(xp.matmul(xp.swapaxes(a2, -1, -2), g), b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+class Linear(Function):
+    """out = x @ Wᵀ + b (``nn.functional.linear``), fused into one node.
+
+    grad_x = out_grad @ W,  grad_W = out_gradᵀ @ x,  grad_b = Σ over rows of out_grad.
+    One node instead of three (transpose, matmul, add) keeps the per-layer Python cost low.
+    """
+    torch_name = "AddmmBackward0"
+
+    def forward(self, x, weight, bias=None):
+        self.save(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            out += bias  # out is a fresh array: adding in place saves a temporary
+        return out
+
+    def backward(self, out_grad):
+        x, weight = self.saved
+        xp = self.xp
+        grad_x = out_grad @ weight if self.needs_grad[0] else None
+        grad_w = grad_b = None
+        if self.needs_grad[1]:
+            # Flatten any leading batch dims: grad_W = Σ over all rows of out_gradᵀ x.
+            g2 = out_grad.reshape(-1, out_grad.shape[-1])
+            grad_w = xp.swapaxes(g2, 0, 1) @ x.reshape(-1, x.shape[-1])
+        if len(self.needs_grad) > 2 and self.needs_grad[2]:
+            grad_b = out_grad.reshape(-1, out_grad.shape[-1]).sum(axis=0)
+        return grad_x, grad_w, grad_b

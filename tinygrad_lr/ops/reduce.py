@@ -1,0 +1,151 @@
+"""Reductions and the softmax family.
+
+A reduction's backward must put the (smaller) output gradient back onto every input position it
+came from. ``_expand_back`` does that once: re-insert the reduced dimensions (if ``keepdim`` was
+False) and broadcast to the input shape.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..autograd import Function
+
+
+def _expand_back(xp: Any, grad: Any, shape: tuple[int, ...], dims: tuple[int, ...], keepdim: bool) -> Any:
+    if not keepdim:
+        grad = xp.expand_dims(grad, dims)
+    return xp.broadcast_to(grad, shape)
+
+
+def _count(shape: tuple[int, ...], dims: tuple[int, ...]) -> int:
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+class Sum(Function):
+    """out = Σ a over dims;  d/da = 1 at every summed position"""
+    torch_name = "SumBackward1"
+
+    def forward(self, a, dims: tuple[int, ...], keepdim: bool):
+        self.save(a.shape, dims, keepdim)
+        return a.sum(axis=dims, keepdims=keepdim)
+
+    def backward(self, out_grad):
+        shape, dims, keepdim = self.saved
+        return _expand_back(self.xp, out_grad, shape, dims, keepdim)
+
+
+class Mean(Function):
+    """out = (1/n) Σ a over dims;  d/da = 1/n"""
+    torch_name = "MeanBackward1"
+
+    def forward(self, a, dims: tuple[int, ...], keepdim: bool):
+        self.save(a.shape, dims, keepdim)
+        return a.mean(axis=dims, keepdims=keepdim)
+
+    def backward(self, out_grad):
+        shape, dims, keepdim = self.saved
+        return _expand_back(self.xp, out_grad / _count(shape, dims), shape, dims, keepdim)
+
+
+class Amax(Function):
+    """out = max of a over dims;  d/da = 1/k at each of the k positions equal to the max, else 0
+
+    This is PyTorch's rule for ``max()``/``amax``: ties share the gradient evenly.
+    """
+    torch_name = "MaxBackward1"
+
+    def forward(self, a, dims: tuple[int, ...], keepdim: bool, largest: bool = True):
+        out = a.max(axis=dims, keepdims=True) if largest else a.min(axis=dims, keepdims=True)
+        self.save(a, out, dims, keepdim)
+        return out if keepdim else out.squeeze(axis=dims)
+
+    def backward(self, out_grad):
+        a, out, dims, keepdim = self.saved
+        hits = (a == out).astype(out_grad.dtype)
+        share = hits / hits.sum(axis=dims, keepdims=True)
+        return share * _expand_back(self.xp, out_grad, a.shape, dims, keepdim)
+
+
+class Var(Function):
+    """out = Σ (a - mean)² / (n - correction);  d/da = 2 (a - mean) / (n - correction)"""
+    torch_name = "VarBackward0"
+
+    def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
+        centered = a - a.mean(axis=dims, keepdims=True)
+        self.save(centered, dims, correction, keepdim)
+        return self.xp.sum(centered * centered, axis=dims, keepdims=keepdim) / (_count(a.shape, dims) - correction)
+
+    def backward(self, out_grad):
+        centered, dims, correction, keepdim = self.saved
+        scale = 2 / (_count(centered.shape, dims) - correction)
+        return _expand_back(self.xp, out_grad, centered.shape, dims, keepdim) * (centered * scale)
+
+
+class Std(Function):
+    """out = √var;  d/da = (a - mean) / ((n - correction) · out)"""
+    torch_name = "StdBackward0"
+
+    def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
+        centered = a - a.mean(axis=dims, keepdims=True)
+        var = self.xp.sum(centered * centered, axis=dims, keepdims=True) / (_count(a.shape, dims) - correction)
+        out = self.xp.sqrt(var)
+        self.save(centered, out, dims, correction, keepdim)
+        return out if keepdim else out.squeeze(axis=dims)
+
+    def backward(self, out_grad):
+        centered, out, dims, correction, keepdim = self.saved
+        grad = _expand_back(self.xp, out_grad, centered.shape, dims, keepdim)
+        return grad * centered / ((_count(centered.shape, dims) - correction) * out)
+
+
+class LogSumExp(Function):
+    """out = log Σ e^a over dims, computed as m + log Σ e^(a - m) with m = max a (no overflow);
+    d/da = e^(a - out) = softmax(a)"""
+    torch_name = "LogsumexpBackward0"
+
+    def forward(self, a, dims: tuple[int, ...], keepdim: bool):
+        xp = self.xp
+        m = a.max(axis=dims, keepdims=True)
+        m = xp.where(xp.isinf(m), 0, m)  # all -inf (or an inf) would give inf - inf = NaN
+        out = m + xp.log(xp.sum(xp.exp(a - m), axis=dims, keepdims=True))
+        self.save(a, out, dims, keepdim)
+        return out if keepdim else out.squeeze(axis=dims)
+
+    def backward(self, out_grad):
+        a, out, dims, keepdim = self.saved
+        return _expand_back(self.xp, out_grad, a.shape, dims, keepdim) * self.xp.exp(a - out)
+
+
+class Softmax(Function):
+    """out_i = e^(a_i - max) / Σ_j e^(a_j - max);  grad_a = out * (g - Σ_j g_j out_j)"""
+    torch_name = "SoftmaxBackward0"
+
+    def forward(self, a, dim: int):
+        xp = self.xp
+        exps = xp.exp(a - a.max(axis=dim, keepdims=True))
+        out = exps / exps.sum(axis=dim, keepdims=True)
+        self.save(out, dim)
+        return out
+
+    def backward(self, out_grad):
+        out, dim = self.saved
+        return out * (out_grad - (out_grad * out).sum(axis=dim, keepdims=True))
+
+
+class LogSoftmax(Function):
+    """out = a - logsumexp(a);  grad_a = g - softmax(a) * Σ_j g_j"""
+    torch_name = "LogSoftmaxBackward0"
+
+    def forward(self, a, dim: int):
+        xp = self.xp
+        shifted = a - a.max(axis=dim, keepdims=True)
+        out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        self.save(out, dim)
+        return out
+
+    def backward(self, out_grad):
+        out, dim = self.saved
+        return out_grad - self.xp.exp(out) * out_grad.sum(axis=dim, keepdims=True)

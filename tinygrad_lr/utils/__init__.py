@@ -1,0 +1,1 @@
+"""Utilities: ``utils.data`` (Dataset, DataLoader)."""
