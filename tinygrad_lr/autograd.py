@@ -283,10 +283,12 @@ def _accumulate(leaf: "Tensor", grad: Any) -> None:
         result = hook(Tensor._wrap(grad, leaf.device))
         if result is not None:
             grad = result._data
+    xp = leaf._xp
     if leaf.grad is None:
-        leaf.grad = Tensor._wrap(grad.copy(), leaf.device)
+        leaf.grad = Tensor._wrap(xp.array(grad, copy=True), leaf.device)
     else:
-        leaf.grad._data = leaf.grad._data + grad
+        # asarray: NumPy returns a scalar, not a 0-d array, for 0-d + 0-d; .grad must stay mutable
+        leaf.grad._data = xp.asarray(leaf.grad._data + grad)
 
 
 def iter_graph(root: Function) -> Iterator[Function]:

@@ -115,6 +115,10 @@ def scalar_dtype(value: Any) -> dtype:
 
 
 def promote(a: dtype, b: dtype) -> dtype:
+    """PyTorch's ``promote_types``: the higher category wins outright (int64 + float32 is float32,
+    where NumPy would say float64); within a category the larger type wins."""
+    if category(a) != category(b):
+        return a if category(a) > category(b) else b
     return from_numpy_dtype(np.promote_types(a.np, b.np))
 
 

@@ -64,6 +64,8 @@ def _shape_args(size: tuple) -> tuple[int, ...]:
 
 class Tensor:
     __slots__ = ("_data", "_xp", "device", "_requires_grad", "grad", "grad_fn", "_hooks", "__weakref__", "__dict__")
+    # NumPy must hand ``np_scalar * tensor`` to our __rmul__ instead of converting us to an array.
+    __array_ufunc__ = None
 
     # ------------------------------------------------------------------------------ construction
     def __init__(self, *data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> None:
@@ -332,7 +334,11 @@ class Tensor:
         pair = self._operands(other, reverse)
         if pair is NotImplemented:
             return NotImplemented
-        return op.apply(*pair)
+        try:
+            return op.apply(*pair)
+        except ValueError:
+            _raise_broadcast_error(pair[0].shape, pair[1].shape)
+            raise
 
     def __add__(self, other: Any) -> "Tensor":
         return self._binary(E.Add, other)
@@ -341,10 +347,18 @@ class Tensor:
         return self._binary(E.Add, other, reverse=True)
 
     def __sub__(self, other: Any) -> "Tensor":
+        self._check_bool_subtraction(other)
         return self._binary(E.Sub, other)
 
     def __rsub__(self, other: Any) -> "Tensor":
+        self._check_bool_subtraction(other)
         return self._binary(E.Sub, other, reverse=True)
+
+    def _check_bool_subtraction(self, other: Any) -> None:
+        if self.dtype is dtypes.bool_ or isinstance(other, builtins.bool) or \
+                (isinstance(other, Tensor) and other.dtype is dtypes.bool_):
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
     def __mul__(self, other: Any) -> "Tensor":
         return self._binary(E.Mul, other)
@@ -383,6 +397,8 @@ class Tensor:
         return self._binary(E.Pow, exponent)
 
     def __rpow__(self, base: Any) -> "Tensor":
+        if self.dtype is dtypes.bool_ and isinstance(base, builtins.bool):
+            raise RuntimeError('"pow" not implemented for \'Bool\'')
         return self._binary(E.Pow, base, reverse=True)
 
     def __neg__(self) -> "Tensor":
@@ -581,7 +597,10 @@ class Tensor:
             raise RuntimeError(f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for "
                                "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         if dim is None:
-            return R.Amax.apply(self, dims=_normalize_dims(None, self.ndim), keepdim=False, largest=largest)
+            out = R.Amax.apply(self, dims=_normalize_dims(None, self.ndim), keepdim=False, largest=largest)
+            if out.grad_fn is not None and not largest:
+                out.grad_fn.torch_name = "MinBackward1"
+            return out
         d = _normalize_dim(dim, self.ndim)
         xp = self._xp
         positions = (xp.argmax if largest else xp.argmin)(self._data, axis=d, keepdims=True)
@@ -787,7 +806,10 @@ class Tensor:
     # --------------------------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> "Tensor":
         index, advanced = _convert_index(index, self)
-        return M.Index.apply(self, index=index, advanced=advanced)
+        out = M.Index.apply(self, index=index, advanced=advanced)
+        if out.grad_fn is not None and not advanced:
+            out.grad_fn.torch_name = _basic_index_name(index)
+        return out
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace()
@@ -927,6 +949,29 @@ class _MinMaxResult(tuple):
 
     def __repr__(self) -> str:
         return f"torch.return_types.max(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _raise_broadcast_error(a: tuple, b: tuple) -> None:
+    """Raise PyTorch's message for the first dimension (from the right) that does not broadcast."""
+    for i in range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+            dim = max(len(a), len(b)) - i
+            raise RuntimeError(f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) at "
+                               f"non-singleton dimension {dim}")
+
+
+def _basic_index_name(index: Any) -> str:
+    """PyTorch applies a basic index one dimension at a time; its grad_fn is the last step's."""
+    items = index if isinstance(index, tuple) else (index,)
+    for item in reversed(items):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice):
+            if item != slice(None):
+                return "SliceBackward0"
+        elif item is not Ellipsis:
+            return "SelectBackward0"
+    return "AliasBackward0"
 
 
 def _along_dim_index(xp: Any, index: Any, dim: int) -> tuple:

@@ -79,7 +79,7 @@ class PowScalar(Function):
 
     def forward(self, a, exponent: float):
         self.save(a, exponent)
-        return a ** exponent
+        return (a ** exponent).astype(a.dtype, copy=False)  # NumPy turns bool ** bool into int8
 
     def backward(self, out_grad):
         a, p = self.saved
@@ -96,6 +96,8 @@ class Pow(Function):
     torch_name = "PowBackward1"
 
     def forward(self, a, b):
+        if a.dtype == bool:
+            raise RuntimeError('"pow" not implemented for \'Bool\'')
         out = a ** b
         self.save(a, b, out)
         return out

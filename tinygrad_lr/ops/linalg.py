@@ -18,7 +18,7 @@ class MatMul(Function):
         if a.ndim == 1 and b.ndim == 1:
             self.torch_name = "DotBackward0"
         elif a.ndim > 2 or b.ndim > 2:
-            self.torch_name = "UnsafeViewBackward0" if b.ndim <= 2 else "BmmBackward0"
+            self.torch_name = "UnsafeViewBackward0"  # PyTorch folds batches into a bmm, then views
         elif a.ndim == 2 and b.ndim == 1:
             self.torch_name = "MvBackward0"
         return self.xp.matmul(a, b)
