@@ -28,15 +28,19 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------------------- grad mode
 
-_state = threading.local()
+class _GradState(threading.local):
+    enabled = True  # per thread, as in PyTorch; the class attribute is every new thread's default
+
+
+_state = _GradState()
 
 
 def is_grad_enabled() -> bool:
-    return getattr(_state, "grad_enabled", True)
+    return _state.enabled
 
 
 def _set_grad_enabled(mode: bool) -> None:
-    _state.grad_enabled = bool(mode)
+    _state.enabled = bool(mode)
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -158,23 +162,25 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **options: Any) -> "Tensor":
-        """Run the op on ``inputs`` (all Tensors, on one device) and record the graph node."""
-        from .tensor import Tensor
+        """Run the op on ``inputs`` (all Tensors, on one device) and record the graph node.
 
+        This runs once per op, so it is kept lean: it is most of the framework's per-op cost.
+        """
         first = inputs[0]
         dev = first.device
-        for t in inputs[1:]:
-            if t.device != dev:
+        for t in inputs:
+            if t.device is not dev and t.device != dev:
                 raise RuntimeError("Expected all tensors to be on the same device, but found at "
                                    f"least two devices, {dev} and {t.device}!")
         node = cls(first._xp)
-        node.needs_grad = tuple(t.requires_grad for t in inputs)
-        out = node.forward(*(t._data for t in inputs), **options)
-        dev = getattr(node, "out_device", dev)  # only a device copy changes device
-        if is_grad_enabled() and any(node.needs_grad):
+        needs_grad = node.needs_grad = tuple([t._requires_grad for t in inputs])
+        out = node.forward(*[t._data for t in inputs], **options)
+        if "out_device" in node.__dict__:  # only a device copy changes device
+            dev = node.out_device
+        if _state.enabled and True in needs_grad:
             node.parents = inputs
-            return Tensor._wrap(out, dev, requires_grad=True, grad_fn=node)
-        return Tensor._wrap(out, dev)
+            return _wrap(out, dev, True, node)
+        return _wrap(out, dev)
 
     # PyTorch's grad_fn API, enough for printing and inspection
     def name(self) -> str:
@@ -193,6 +199,14 @@ class Function:
         self.saved = ()
         self.parents = ()
         self.released = True
+
+
+def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
+    from .tensor import Tensor  # the Tensor module imports this one; bind lazily, once
+
+    global _wrap
+    _wrap = Tensor._wrap
+    return _wrap(array, dev, requires_grad, grad_fn)
 
 
 # ------------------------------------------------------------------------------------------ engine

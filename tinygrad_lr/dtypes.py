@@ -75,9 +75,12 @@ def set_default_dtype(d: dtype) -> None:
 
 
 def from_numpy_dtype(np_dtype: Any) -> dtype:
+    found = _BY_NUMPY.get(np_dtype)  # fast path: already a NumPy dtype
+    if found is not None:
+        return found
     try:
         return _BY_NUMPY[np.dtype(np_dtype)]
-    except KeyError:
+    except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported "
                         "types are: float64, float32, float16, int64, int32, int16, int8, uint8, "
                         "and bool.") from None

@@ -313,6 +313,13 @@ class Tensor:
     # ---------------------------------------------------------------------------- binary helpers
     def _operands(self, other: Any, reverse: bool = False) -> tuple["Tensor", "Tensor"]:
         """Both operands as Tensors of PyTorch's promoted dtype, in call order."""
+        # Fast paths for the common cases (same dtypes; a float tensor with a Python float/int)
+        if isinstance(other, Tensor):
+            if other._data.dtype == self._data.dtype:
+                return (other, self) if reverse else (self, other)
+        elif (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            b = Tensor._wrap(self._xp.asarray(other, dtype=self._data.dtype), self.device)
+            return (b, self) if reverse else (self, b)
         if isinstance(other, Tensor):
             result = dtypes.result_type((self.dtype, 2 if self.ndim else 1), (other.dtype, 2 if other.ndim else 1))
             a = self if self.dtype is result else self.to(result)
