@@ -208,3 +208,19 @@ def test_grad_fn_graph_is_inspectable():
     y = (x * 2).exp()
     assert y.grad_fn.name() == "ExpBackward0"
     assert y.grad_fn.next_functions[0][0].name() == "MulBackward0"
+
+
+def test_deepcopy_and_pickle_copy_leaves():
+    import copy
+    import pickle
+
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    (w * 2).sum().backward()
+    clone = copy.deepcopy(w)
+    clone.grad.zero_()
+    clone.data[0] = 5.0
+    assert w.tolist() == [1.0, 2.0] and w.grad.tolist() == [2.0, 2.0] and clone.requires_grad
+    restored = pickle.loads(pickle.dumps(w))
+    assert restored.tolist() == [1.0, 2.0] and restored.requires_grad and restored.dtype is tg.float32
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(w * 2)

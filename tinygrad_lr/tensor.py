@@ -223,6 +223,24 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        """A new leaf with copied storage (and copied ``.grad``), as ``copy.deepcopy`` gives in PyTorch."""
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.")
+        import copy
+        new = object.__new__(type(self))
+        new._init(self._data.copy(), self.device, self._requires_grad)
+        memo[id(self)] = new
+        if self.grad is not None:
+            new.grad = copy.deepcopy(self.grad, memo)
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        """Pickle as (host array, device name, requires_grad); the array module is found again on load."""
+        return (_rebuild_tensor, (type(self), move(self._data, CPU), str(self.device), self._requires_grad))
+
     def detach(self) -> "Tensor":
         return Tensor._wrap(self._data, self.device)
 
@@ -566,7 +584,10 @@ class Tensor:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         low = min.item() if isinstance(min, Tensor) else min
         high = max.item() if isinstance(max, Tensor) else max
-        return E.Clamp.apply(self, low=low, high=high)
+        source = self
+        if not self.dtype.is_floating_point and any(isinstance(b, float) for b in (low, high)):
+            source = self.to(dtypes.get_default_dtype())  # int.clamp(0.5) is float32, as in PyTorch
+        return E.Clamp.apply(source, low=low, high=high)
 
     clip = clamp
 
@@ -938,6 +959,13 @@ class Tensor:
         if self.ndim == 0:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
+
+
+def _rebuild_tensor(cls: type, array: np.ndarray, device_name: str, requires_grad: bool) -> Tensor:
+    t = object.__new__(cls)
+    dev = to_device(device_name)
+    t._init(move(array, dev), dev, requires_grad)
+    return t
 
 
 class _MinMaxResult(tuple):

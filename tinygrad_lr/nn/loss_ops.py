@@ -1,0 +1,139 @@
+"""Graph nodes for the losses whose gradient is simplest written directly.
+
+Each is an autograd ``Function`` like those in ``tinygrad_lr/ops``: forward and backward on
+plain arrays, the derivative in the docstring. Built from smaller ops these losses would be
+slower and, at their edges, wrong: log(0) = −inf gives NaN gradients in a chain of
+log → clamp → mul, while PyTorch's own formulas stay finite. ``nn.functional`` checks the
+arguments and calls these.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+
+
+def _reduce(loss, reduction: str, denominator=None):
+    """Sum or average the per-element losses; ``denominator`` replaces the count for weighted means."""
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    with np.errstate(invalid="ignore", divide="ignore"):  # an empty or fully ignored batch is NaN, as in PyTorch
+        return total / (loss.size if denominator is None else denominator)
+
+
+def _expand_grad(xp, out_grad, shape, reduction: str, denominator=None):
+    """The gradient of each per-element loss, given the gradient of the reduced loss."""
+    if reduction == "none":
+        return out_grad
+    if reduction == "mean":
+        n = 1
+        for s in shape:
+            n *= s
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out_grad = out_grad / (n if denominator is None else denominator)
+    return xp.broadcast_to(out_grad, shape)
+
+
+class NegativeLogLikelihood(Function):
+    """Class-index loss on log-probabilities ``logp`` (class dimension 1, or 0 for one sample).
+
+    For sample i with class y_i, class weights w and label smoothing ε over C classes, the
+    target weights are
+        a_ic = (1 − ε) · w_{y_i} · [c = y_i] + (ε / C) · w_c      (all zero if y_i == ignore_index)
+    and loss_i = −Σ_c a_ic · logp_ic. With ε = 0 this is ``nll_loss``: −w_{y_i} · logp_{i, y_i}.
+    'mean' divides the sum by Σ_i w_{y_i} over the samples that are not ignored (PyTorch's
+    weighted mean), also for the smoothing term.
+
+    d loss_i / d logp_ic = −a_ic. After ``log_softmax`` this becomes softmax − a: the familiar
+    "predicted probabilities minus the one-hot target".
+    """
+    torch_name = "NllLossBackward0"
+
+    def forward(self, logp, target, weight, ignore_index: int, label_smoothing: float, reduction: str):
+        xp = self.xp
+        class_dim = 0 if logp.ndim == 1 else 1
+        n_classes = logp.shape[class_dim]
+        class_shape = [1] * logp.ndim
+        class_shape[class_dim] = n_classes
+        kept = target != ignore_index
+        safe_target = xp.where(kept, target, 0)  # any valid index; ignored rows get weight 0
+        w = xp.ones(n_classes, dtype=logp.dtype) if weight is None else weight.astype(logp.dtype, copy=False)
+        target_weight = w[safe_target] * kept  # w_{y_i}, 0 where ignored
+        one_hot = xp.arange(n_classes).reshape(class_shape) == xp.expand_dims(safe_target, class_dim)
+        a = xp.expand_dims(target_weight, class_dim) * one_hot
+        if label_smoothing:
+            a = a * (1 - label_smoothing) + \
+                (w.reshape(class_shape) * xp.expand_dims(kept, class_dim)) * (label_smoothing / n_classes)
+        loss = -(a * logp).sum(axis=class_dim)
+        denominator = target_weight.sum()
+        self.save(a, loss.shape, reduction, denominator, class_dim)
+        return _reduce(loss, reduction, denominator)
+
+    def backward(self, out_grad):
+        a, loss_shape, reduction, denominator, class_dim = self.saved
+        grad = _expand_grad(self.xp, out_grad, loss_shape, reduction, denominator)
+        return -a * self.xp.expand_dims(grad, class_dim)
+
+
+class BinaryCrossEntropy(Function):
+    """loss = −(y · log x + (1 − y) · log(1 − x)), each log clamped at −100 like PyTorch
+    (so x = 0 or 1 gives a finite loss);  per element, before weighting and reduction.
+
+    d/dx = (x − y) / (x (1 − x)), with the denominator kept ≥ 1e-12 (PyTorch's EPSILON);
+    d/dy = log(1 − x) − log x  (clamped logs).
+    """
+    torch_name = "BinaryCrossEntropyBackward0"
+
+    def forward(self, x, y):
+        xp = self.xp
+        with np.errstate(divide="ignore"):  # log(0) = −inf, then clamped
+            log_x = xp.maximum(xp.log(x), -100)
+            log_1mx = xp.maximum(xp.log1p(-x), -100)
+        self.save(x, y, log_x, log_1mx)
+        return (y - 1) * log_1mx - y * log_x
+
+    def backward(self, out_grad):
+        x, y, log_x, log_1mx = self.saved
+        grad_x = grad_y = None
+        if self.needs_grad[0]:
+            # PyTorch's EPSILON is a C float: 1e-12 rounded to float32, also for float64 inputs
+            grad_x = out_grad * (x - y) / self.xp.maximum((1 - x) * x, np.float32(1e-12))
+        if self.needs_grad[1]:
+            grad_y = out_grad * (log_1mx - log_x)
+        return grad_x, grad_y
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """BCE on logits x (σ folded in), optionally with ``pos_weight`` p on the positive term:
+
+        loss = (1 − y) · x + l · softplus(−x),   l = (p − 1) · y + 1,
+        softplus(−x) = log(1 + e^−x) = log(1 + e^−|x|) + max(−x, 0)   (never overflows).
+
+    (With p = 1 this is max(x, 0) − x·y + log(1 + e^−|x|).)
+    d/dx = (1 − y) − l · σ(−x)   (= σ(x) − y when p = 1),
+    d/dy = −x + (p − 1) · softplus(−x),   d/dp = y · softplus(−x).
+    """
+    torch_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    def forward(self, x, y, pos_weight=None):
+        xp = self.xp
+        softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
+        scale = 1 if pos_weight is None else (pos_weight - 1) * y + 1
+        self.save(x, y, pos_weight, softplus_neg, scale)
+        return (1 - y) * x + scale * softplus_neg
+
+    def backward(self, out_grad):
+        x, y, pos_weight, softplus_neg, scale = self.saved
+        xp = self.xp
+        grads = [None, None, None]
+        if self.needs_grad[0]:
+            sigmoid_neg = xp.exp(-x - softplus_neg)  # σ(−x) = e^−x / (1 + e^−x)
+            grads[0] = out_grad * ((1 - y) - scale * sigmoid_neg)
+        if self.needs_grad[1]:
+            grads[1] = out_grad * (-x if pos_weight is None else -x + (pos_weight - 1) * softplus_neg)
+        if pos_weight is not None and self.needs_grad[2]:
+            grads[2] = out_grad * y * softplus_neg
+        return tuple(grads[:len(self.needs_grad)])
