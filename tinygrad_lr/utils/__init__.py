@@ -1,1 +1,4 @@
-"""Utilities: ``utils.data`` (Dataset, DataLoader)."""
+"""Utilities: ``utils.data`` (Dataset, DataLoader, random_split)."""
+from . import data
+
+__all__ = ["data"]

@@ -1,0 +1,245 @@
+"""The ``Optimizer`` base class: parameter groups, per-parameter state, ``zero_grad`` and state dicts.
+
+An optimizer holds ``param_groups``, a list of dicts: each has ``"params"`` (the tensors it updates)
+plus its own hyperparameters (``lr``, ``momentum``...), filled from ``defaults`` where the group
+does not set them. ``state`` maps each parameter to a dict of tensors the update rule carries
+between steps (a momentum buffer, Adam's moving averages). Subclasses write ``step``.
+
+Updates work on the raw arrays (``p._data``, ``p.grad._data``) with in-place NumPy/CuPy ufuncs, so
+no graph is recorded, views of a parameter (``p.data``) stay valid, and a step costs little beyond
+the arithmetic. The state dict format is PyTorch's, so code that inspects or saves it reads the same.
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..autograd import enable_grad
+from ..backend import move
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
+
+
+class _RequiredParameter:
+    """Marks a hyperparameter that has no default and must be given (``optim.optimizer.required``)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def typename(obj: Any) -> str:
+    """PyTorch's ``torch.typename``: ``torch.FloatTensor``, ``int``, ``numpy.ndarray``."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ in ("", "builtins") else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def check_hyperparameter(name: str, value: Any, upper: float | None = None) -> None:
+    """Raise PyTorch's ``ValueError("Invalid learning rate: -1.0")`` for a negative (or too large) value."""
+    if not 0.0 <= value or (upper is not None and not value < upper):
+        raise ValueError(f"Invalid {name}: {value}")
+
+
+def lerp_(xp: Any, start: Any, end: Any, weight: float, scratch: Any) -> None:
+    """``start += weight * (end - start)`` on arrays, in place, computed as PyTorch's ``lerp_`` does.
+
+    PyTorch picks one of two algebraically equal forms by the size of the weight (exact at weights
+    0 and 1); using the same form keeps running averages as close to PyTorch's as possible.
+    ``scratch`` is an array shaped like ``start`` that this may overwrite.
+    """
+    xp.subtract(end, start, out=scratch)
+    if abs(weight) < 0.5:
+        scratch *= weight
+        start += scratch
+    else:
+        scratch *= 1 - weight
+        xp.subtract(end, scratch, out=start)
+
+
+def decayed_gradient(xp: Any, param: Any, grad: Any, weight_decay: float, maximize: bool, out: Any) -> Any:
+    """The gradient the update uses: ``-grad`` if maximizing, plus ``weight_decay * param``.
+
+    Returns ``grad`` itself when neither applies, else ``out`` holding the result (the parameter's
+    own ``.grad`` is never modified).
+    """
+    if weight_decay != 0:
+        xp.multiply(param, weight_decay, out=out)
+        return xp.subtract(out, grad, out=out) if maximize else xp.add(out, grad, out=out)
+    if maximize:
+        return xp.negative(grad, out=out)
+    return grad
+
+
+class Optimizer:
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            "but got " + typename(params))
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self._scratch_buffers: dict[Tensor, list[Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    def __repr__(self) -> str:
+        text = f"{self.__class__.__name__} ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
+
+    # ---------------------------------------------------------------------------- param groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters (with its own options) to optimize, e.g. newly unfrozen layers."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of tensors in sets will change between runs. Please use a list instead.")
+        param_group["params"] = params = list(params)
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(param))
+            if not param.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+        # Tensors hash by identity, so sets of ids are what "the same parameter" means here.
+        ids = [id(p) for p in params]
+        if len(ids) != len(set(ids)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        if not existing.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # ------------------------------------------------------------------------------- gradients
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set ``.grad`` to None (the default) or fill it with zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.detach_()
+                    p.grad._data.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def _evaluate(closure: Callable[[], Any] | None) -> Any:
+        """Run the closure (which recomputes the loss and calls backward) with grad mode on."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def _param_state(self, p: Tensor, **zeros_like: bool) -> dict[str, Any]:
+        """``state[p]``, created on first use with a ``step`` counter and a zero tensor per named buffer.
+
+        The counter is a 0-d CPU tensor of the default float dtype, as PyTorch keeps it.
+        """
+        state = self.state[p]
+        if not state:
+            state["step"] = Tensor._wrap(np.zeros((), dtype=get_default_dtype().np))
+            for name, wanted in zeros_like.items():
+                if wanted:
+                    state[name] = Tensor._wrap(p._xp.zeros_like(p._data), p.device)
+        return state
+
+    def _scratch(self, p: Tensor, count: int) -> list[Any]:
+        """``count`` reusable arrays shaped like ``p`` for a step's intermediate results.
+
+        Writing intermediates into these with ``out=`` instead of allocating fresh arrays halves
+        the time of a step on large parameters. They are not optimizer state (not saved).
+        """
+        buffers = self._scratch_buffers.get(p)
+        array = p._data
+        if buffers is None or buffers[0].shape != array.shape or buffers[0].dtype != array.dtype \
+                or type(buffers[0]) is not type(array):
+            buffers = self._scratch_buffers[p] = [p._xp.empty_like(array) for _ in range(count)]
+        return buffers
+
+    # ------------------------------------------------------------------------------ state dicts
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``, as in PyTorch.
+
+        Parameters are named by their position across all groups; the state tensors are the live
+        ones (not copies), as PyTorch returns them.
+        """
+        index_of: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for p in group["params"]:
+                index_of.setdefault(id(p), len(index_of))
+            packed["params"] = [index_of[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index_of[id(p)] if isinstance(p, Tensor) else p: s for p, s in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state saved by ``state_dict`` into this optimizer's parameters.
+
+        State tensors are cast to each parameter's dtype and device (``step`` keeps its own), and
+        copied, so the loaded optimizer does not share buffers with the one that was saved.
+        Nothing changes when the groups do not match.
+        """
+        groups = self.param_groups
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
+                             "optimizer's group")
+        param_of = {saved: p for g, s in zip(groups, saved_groups) for saved, p in zip(s["params"], g["params"])}
+
+        def cast(param: Tensor, value: Any, key: Any = None) -> Any:
+            if isinstance(value, Tensor):
+                array = value._data
+                if key != "step":
+                    if param.is_floating_point():
+                        array = array.astype(param._data.dtype, copy=False)
+                    array = move(array, param.device)
+                    return Tensor._wrap(array.copy(), param.device)
+                return Tensor._wrap(array.copy(), value.device)
+            if isinstance(value, dict):
+                return {k: cast(param, v, k) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return type(value)(cast(param, v) for v in value)
+            return value
+
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in param_of:
+                state[param_of[key]] = cast(param_of[key], value)
+            else:
+                state[key] = value
+        for group, saved in zip(groups, saved_groups):
+            saved["params"] = group["params"]
+        self.state = state
+        self.param_groups = saved_groups

@@ -1,0 +1,59 @@
+"""Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
+
+
+class SGD(Optimizer):
+    """PyTorch's ``torch.optim.SGD``. For each parameter ``p`` with gradient ``g``::
+
+        g = -g if maximize
+        g = g + weight_decay * p
+        b = g (first step)  or  b = momentum * b + (1 - dampening) * g     (when momentum != 0)
+        g = g + momentum * b (nesterov)  or  g = b
+        p = p - lr * g
+
+    The first momentum buffer is the gradient itself, with no dampening, exactly as PyTorch does.
+    ``foreach``, ``differentiable`` and ``fused`` are accepted (and shown in ``repr``) but change nothing.
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        check_hyperparameter("learning rate", lr)
+        check_hyperparameter("momentum value", momentum)
+        check_hyperparameter("weight_decay value", weight_decay)
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
+            momentum, dampening = float(group["momentum"]), float(group["dampening"])
+            nesterov, maximize = group["nesterov"], group["maximize"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                param, xp = p._data, p._xp
+                (scratch,) = self._scratch(p, 1)
+                grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=scratch)
+                if momentum != 0:
+                    state = self.state[p]
+                    if "momentum_buffer" in state:
+                        buf = state["momentum_buffer"]._data
+                        buf *= momentum
+                        buf += grad if dampening == 0 else (1 - dampening) * grad
+                    else:  # the first buffer is a copy of the gradient, undampened
+                        buf = xp.array(grad)
+                        state["momentum_buffer"] = Tensor._wrap(buf, p.device)
+                    grad = grad + momentum * buf if nesterov else buf
+                param -= xp.multiply(grad, lr, out=scratch)
+        return loss
