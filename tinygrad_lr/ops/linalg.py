@@ -29,11 +29,11 @@ class MatMul(Function):
         # Lift 1-D operands to matrices, and out_grad to the matching (..., n, m) shape.
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g = out_grad
-        if a.ndim == 1:
-            g = xp.expand_dims(g, -2)
+        g = out_grad  # restore b's removed column first: for 1-D @ 1-D, out_grad is 0-d
         if b.ndim == 1:
             g = xp.expand_dims(g, -1)
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
         grad_a = grad_b = None
         if self.needs_grad[0]:
             grad_a = unbroadcast(xp.matmul(g, xp.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
@@ -65,7 +65,9 @@ class Linear(Function):
         if self.needs_grad[1]:
             # Flatten any leading batch dims: grad_W = Σ over all rows of out_gradᵀ x.
             g2 = out_grad.reshape(-1, out_grad.shape[-1])
-            grad_w = xp.swapaxes(g2, 0, 1) @ x.reshape(-1, x.shape[-1])
+            # xp.dot, not @: for a single row (an outer product) NumPy's matmul skips BLAS and is
+            # ~6x slower (600 vs 100 µs for 512x784); for 2-D arrays the two compute the same.
+            grad_w = xp.dot(g2.T, x.reshape(-1, x.shape[-1]))
         if len(self.needs_grad) > 2 and self.needs_grad[2]:
             grad_b = out_grad.reshape(-1, out_grad.shape[-1]).sum(axis=0)
         return grad_x, grad_w, grad_b

@@ -69,6 +69,11 @@ class Amax(Function):
         return share * _expand_back(self.xp, out_grad, a.shape, dims, keepdim)
 
 
+def _degrees_of_freedom(shape: tuple[int, ...], dims: tuple[int, ...], correction: int) -> int:
+    """n - correction, floored at 0 as PyTorch does: n == correction gives NaN (0/0), not an error."""
+    return max(_count(shape, dims) - correction, 0)
+
+
 class Var(Function):
     """out = Σ (a - mean)² / (n - correction);  d/da = 2 (a - mean) / (n - correction)"""
     torch_name = "VarBackward0"
@@ -76,29 +81,34 @@ class Var(Function):
     def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
         centered = a - a.mean(axis=dims, keepdims=True)
         self.save(centered, dims, correction, keepdim)
-        return self.xp.sum(centered * centered, axis=dims, keepdims=keepdim) / (_count(a.shape, dims) - correction)
+        squares = self.xp.sum(centered * centered, axis=dims, keepdims=keepdim)
+        return squares / _degrees_of_freedom(a.shape, dims, correction)
 
     def backward(self, out_grad):
         centered, dims, correction, keepdim = self.saved
-        scale = 2 / (_count(centered.shape, dims) - correction)
-        return _expand_back(self.xp, out_grad, centered.shape, dims, keepdim) * (centered * scale)
+        grad = _expand_back(self.xp, out_grad, centered.shape, dims, keepdim)
+        return grad * (centered * 2) / _degrees_of_freedom(centered.shape, dims, correction)
 
 
 class Std(Function):
-    """out = √var;  d/da = (a - mean) / ((n - correction) · out)"""
+    """out = √var;  d/da = (a - mean) / ((n - correction) · out), and 0 where out == 0 (PyTorch's
+    choice for a constant input, instead of 0/0)"""
     torch_name = "StdBackward0"
 
     def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
         centered = a - a.mean(axis=dims, keepdims=True)
-        var = self.xp.sum(centered * centered, axis=dims, keepdims=True) / (_count(a.shape, dims) - correction)
+        var = self.xp.sum(centered * centered, axis=dims, keepdims=True) / _degrees_of_freedom(a.shape, dims, correction)
         out = self.xp.sqrt(var)
         self.save(centered, out, dims, correction, keepdim)
         return out if keepdim else out.squeeze(axis=dims)
 
     def backward(self, out_grad):
         centered, out, dims, correction, keepdim = self.saved
-        grad = _expand_back(self.xp, out_grad, centered.shape, dims, keepdim)
-        return grad * centered / ((_count(centered.shape, dims) - correction) * out)
+        xp = self.xp
+        grad = _expand_back(xp, out_grad, centered.shape, dims, keepdim)
+        denominator = _degrees_of_freedom(centered.shape, dims, correction) * out
+        safe = xp.where(out == 0, 1, denominator)  # avoid 0/0 where the result is masked to 0 anyway
+        return xp.where(out == 0, 0, grad * centered / safe)
 
 
 class LogSumExp(Function):

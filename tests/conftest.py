@@ -1,0 +1,52 @@
+"""Shared test setup: device parametrization and the hypothesis profile.
+
+``device`` (our device: "cpu", "cuda") and ``pairing`` (ours vs PyTorch, see compare.devices)
+are parametrized fixtures; CUDA params skip with the reason when the machine lacks CuPy, a GPU or
+a CUDA build of torch, so a CPU-only run shows them as skipped rather than hiding them.
+
+Hypothesis: the "ci" profile (the default) keeps runs short and repeatable: few examples per
+test, no deadline (the first call of an op pays import and allocation costs), derandomized so a
+failure reproduces on every run and every xdist worker. HYPOTHESIS_PROFILE=dev explores more.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from compare.devices import pairing_name, unavailable_reason
+from compare.registry import PAIRINGS
+
+settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors])
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.differing_executors])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _cuda_reason() -> str | None:
+    import tinygrad_lr
+    return None if tinygrad_lr.cuda.is_available() else "CUDA unavailable: CuPy not installed or no GPU"
+
+
+def _param(value, reason: str | None, test_id: str):
+    if reason is None:
+        return pytest.param(value, id=test_id, marks=[pytest.mark.cuda] if "cuda" in test_id else [])
+    return pytest.param(value, id=test_id, marks=[pytest.mark.cuda, pytest.mark.skip(reason=reason)])
+
+
+PAIRING_PARAMS = [_param(p, unavailable_reason(p), pairing_name(p)) for p in PAIRINGS]
+DEVICE_PARAMS = [_param("cpu", None, "cpu"), _param("cuda", _cuda_reason(), "cuda")]
+
+
+@pytest.fixture(scope="session", params=PAIRING_PARAMS)
+def pairing(request):
+    """A device pairing (ours, reference), e.g. ("numpy", "torch-cpu")."""
+    return request.param
+
+
+@pytest.fixture(scope="session", params=DEVICE_PARAMS)
+def device(request):
+    """Our device: "cpu" always, "cuda" when CuPy sees a GPU."""
+    return request.param
