@@ -39,6 +39,9 @@ op("mul_scalar", lambda ns, a: a * -1.5, farg(2, 3), shapes=UNARY)
 op("div_scalar", lambda ns, a: a / 3.0, farg(2, 3), shapes=UNARY)
 op("rdiv_scalar", lambda ns, a: 3.0 / a, farg(2, 3, **NONZERO), shapes=UNARY)
 op("neg", lambda ns, a: -a, farg(2, 3), shapes=UNARY)
+# remainder jumps where a / b is a whole number; random inputs land there with probability ~0
+op("remainder", lambda ns, a, b: a % b, farg(2, 3), farg(3, **POSITIVE), shapes=BINARY)
+op("remainder_scalar", lambda ns, a: a % 1.5, farg(2, 3), shapes=UNARY)
 op("add_alpha", lambda ns, a, b: a.add(b, alpha=0.5), farg(2, 3), farg(3), shapes=BINARY)
 op("reuse", lambda ns, a: a * a + a, farg(2, 3), shapes=UNARY, note="one tensor on several paths")
 

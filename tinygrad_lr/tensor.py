@@ -407,11 +407,18 @@ class Tensor:
 
     def __floordiv__(self, other: Any) -> "Tensor":
         a, b = self._operands(other)
+        if is_grad_enabled() and (a.requires_grad or b.requires_grad):
+            # PyTorch records a node whose backward raises; refusing up front is clearer
+            raise RuntimeError("the derivative for 'floor_divide' is not implemented; detach() the inputs")
         return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
 
     def __mod__(self, other: Any) -> "Tensor":
-        a, b = self._operands(other)
-        return Tensor._wrap(self._xp.remainder(a._data, b._data), self.device)
+        return self._binary(E.Remainder, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return self._binary(E.Remainder, other, reverse=True)
+
+    remainder = __mod__
 
     def __pow__(self, exponent: Any) -> "Tensor":
         if isinstance(exponent, numbers.Number):

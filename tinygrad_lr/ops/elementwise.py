@@ -62,6 +62,20 @@ class Div(Function):
         return grad_a, -grad_a * out
 
 
+class Remainder(Function):
+    """out = a - floor(a / b) * b (Python's and PyTorch's sign convention);
+    d/da = 1, d/db = -floor(a / b)"""
+    torch_name = "RemainderBackward1"
+
+    def forward(self, a, b):
+        self.save(a, b)
+        return self.xp.remainder(a, b)
+
+    def backward(self, out_grad):
+        a, b = self.saved
+        return out_grad, -out_grad * self.xp.floor_divide(a, b)
+
+
 class Neg(Function):
     """out = -a;  d/da = -1"""
     torch_name = "NegBackward0"
