@@ -219,7 +219,8 @@ op("stack_zero_dim", lambda ns, a, b: ns.stack([a.sum(), b.sum()]), farg(3), far
 op("var_one_element_is_nan", lambda ns, a: a.var(dim=0), farg(1, 3), gradcheck=False)
 op("std_constant_grad_is_0", lambda ns, a: (a * 0 + 1).std(dim=1), farg(3, 4), gradcheck=False,
    note="PyTorch masks 0/0 to 0 in std's backward")
-op("logsumexp_with_neg_inf", lambda ns, a: (a + ns.tensor([0.0, -float("inf"), 0.0], dtype=a.dtype)).logsumexp(-1),
+op("logsumexp_with_neg_inf",
+   lambda ns, a: (a + ns.tensor([0.0, -float("inf"), 0.0], dtype=a.dtype, device=a.device)).logsumexp(-1),
    farg(2, 3), gradcheck=False)
 # |a| in [10, 40]: far in the tails, where a naive 1 / (1 + e^-a) overflows for a < -88 in float32.
 # The inputs themselves are large (not a * 100): out * (1 - out) from a rounded out near 1 is off by
@@ -233,6 +234,7 @@ op("log_softmax_huge_logits", lambda ns, a: (a * 1000).log_softmax(-1), farg(2, 
 op("promote_int_tensor_plus_float", lambda ns, a, i: a + i, farg(2, 3), integers(3))
 op("promote_int_times_python_float", lambda ns, i: i * 2.5, integers(3))
 op("promote_int_true_division", lambda ns, i: i / 2, integers(3))
+# the 0-d tensor stays on the CPU: PyTorch lets a 0-d CPU tensor join GPU tensors like a number
 op("promote_float_plus_double_0d", lambda ns, a: a + ns.tensor(1.5, dtype=ns.float64), farg(2, 3))
 op("promote_cat_mixed", lambda ns, a, b: ns.cat([a, b.double()]), farg(3), farg(2))
 op("promote_div_by_int_tensor", lambda ns, a, i: a / (i + 1), farg(3), integers(3))
@@ -240,7 +242,8 @@ op("int_exp_is_float32", lambda ns, i: i.exp(), integers(3))
 op("int_sum_is_int64", lambda ns, i: i.sum(), integers(3))
 op("bool_sum_is_int64", lambda ns, a: (a > 0).sum(dim=0), farg(3, 4, grad=False))
 op("int_clamp_float_bounds", lambda ns, i: i.clamp(0.5, 2.5), integers(3))
-op("int_matmul", lambda ns, i, j: i @ j, integers(2, 3), integers(3, 2))
+# PyTorch has no integer matmul on CUDA ("addmm_cuda" not implemented for 'Long'): CPU only.
+op("int_matmul", lambda ns, i, j: i @ j, integers(2, 3), integers(3, 2), pairings=(("numpy", "torch-cpu"),))
 op("sum_dtype_arg", lambda ns, a: a.sum(dtype=ns.float64), farg(3, 4))
 op("index_negative_list", lambda ns, a: a[[-1, 0, -1]], farg(3, 2))
 op("index_tensor_2d", lambda ns, a, i: a[i], farg(4, 3), index(2, 3, high=4))

@@ -87,6 +87,11 @@ register(Case("linear_regression_SGD", kind="training", fn=mse_regression, gradc
 # of random images, in float32 as in the lecture (and float64).
 from .cases_nn import neural_network_v2  # noqa: E402
 
+# lr=0.01 keeps the run well-conditioned: there PyTorch's own float32 trajectory stays within 2e-7
+# of its float64 one over 50 steps, so float32 parity can be held to 1e-5. At lr=0.05 the run sits
+# at the edge of stability: PyTorch float32 drifts 7e-4 from PyTorch float64, and on a 16-core box
+# its CPU run took a different path with 2 threads than with 16, so no float32 implementation could
+# be held to it. (float64 parity at 1e-8 held either way.)
 register(Case("NeuralNetworkV2_SGD_50_steps", kind="training", gradcheck=False,
-              fn=train(neural_network_v2, "SGD", 50, lr=0.05),
+              fn=train(neural_network_v2, "SGD", 50, lr=0.01),
               args=(farg(16, 28, 28, low=0.0, high=1.0, grad=False), Arg((16,), kind="index", high=10, grad=False))))

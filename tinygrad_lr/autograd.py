@@ -170,8 +170,10 @@ class Function:
         dev = first.device
         for t in inputs:
             if t.device is not dev and t.device != dev:
-                raise RuntimeError("Expected all tensors to be on the same device, but found at "
-                                   f"least two devices, {dev} and {t.device}!")
+                inputs = _on_one_device(inputs)
+                first = inputs[0]
+                dev = first.device
+                break
         node = cls(first._xp)
         needs_grad = node.needs_grad = tuple([t._requires_grad for t in inputs])
         out = node.forward(*[t._data for t in inputs], **options)
@@ -199,6 +201,22 @@ class Function:
         self.saved = ()
         self.parents = ()
         self.released = True
+
+
+def _on_one_device(inputs: tuple) -> tuple:
+    """Inputs on one device, or PyTorch's error. As in PyTorch, a 0-d CPU tensor may join tensors
+    on a GPU (it acts like a Python number); it is copied there by a differentiable node."""
+    from .ops.movement import ToDevice
+
+    devices = []
+    for t in inputs:
+        if not (t.ndim == 0 and t.device.type == "cpu") and t.device not in devices:
+            devices.append(t.device)
+    if len(devices) > 1:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                           f"devices, {devices[0]} and {devices[1]}!")
+    target = devices[0]
+    return tuple(t if t.device == target else ToDevice.apply(t, device=target) for t in inputs)
 
 
 def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
@@ -277,11 +295,16 @@ def backward(tensor: "Tensor", gradient: "Tensor | None" = None, retain_graph: b
             for parent, needs, grad in zip(node.parents, node.needs_grad, grads):
                 if not needs or grad is None:
                     continue
+                returned = grad
                 grad = unbroadcast(grad, parent.shape)
                 if grad.dtype != parent._data.dtype:  # e.g. a float grad reaching a float64 input
                     grad = grad.astype(parent._data.dtype)
                 if parent.grad_fn is None:
-                    _accumulate(parent, grad)
+                    # Only a gradient that may share memory needs copying into .grad: out_grad
+                    # passed straight through (Add), a view (reshape), one returned for two inputs.
+                    shared = grad is returned and (grad is out_grad or grad.base is not None
+                                                   or sum(g is grad for g in grads) > 1)
+                    _accumulate(parent, grad, owned=not shared)
                 else:
                     key = id(parent.grad_fn)
                     pending[key] = grad if key not in pending else pending[key] + grad
@@ -289,17 +312,18 @@ def backward(tensor: "Tensor", gradient: "Tensor | None" = None, retain_graph: b
                 node.release()
 
 
-def _accumulate(leaf: "Tensor", grad: Any) -> None:
-    """``leaf.grad += grad``, creating ``.grad`` (an owned copy: gradients may alias) the first time."""
+def _accumulate(leaf: "Tensor", grad: Any, owned: bool = False) -> None:
+    """``leaf.grad += grad``. The first time, ``grad`` becomes ``.grad``: as it is when ``owned``
+    (a fresh array nothing else refers to), else as a copy, since gradients may alias."""
     from .tensor import Tensor
 
     for hook in leaf._hooks:
         result = hook(Tensor._wrap(grad, leaf.device))
         if result is not None:
-            grad = result._data
+            grad, owned = result._data, False
     xp = leaf._xp
     if leaf.grad is None:
-        leaf.grad = Tensor._wrap(xp.array(grad, copy=True), leaf.device)
+        leaf.grad = Tensor._wrap(grad if owned else xp.array(grad, copy=True), leaf.device)
     else:
         # asarray: NumPy returns a scalar, not a 0-d array, for 0-d + 0-d; .grad must stay mutable
         leaf.grad._data = xp.asarray(leaf.grad._data + grad)

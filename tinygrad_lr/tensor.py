@@ -636,6 +636,9 @@ class Tensor:
             if out.grad_fn is not None and not largest:
                 out.grad_fn.torch_name = "MinBackward1"
             return out
+        if self.ndim == 0:  # dim 0 of a 0-d tensor is its one element (CuPy has no axis 0 there)
+            values, indices = self.reshape(1)._extremum(_normalize_dim(dim, 0), keepdim, largest)
+            return _MinMaxResult(values.reshape(()), indices.reshape(()))
         d = _normalize_dim(dim, self.ndim)
         xp = self._xp
         positions = (xp.argmax if largest else xp.argmin)(self._data, axis=d, keepdims=True)
@@ -668,7 +671,7 @@ class Tensor:
         return self._arg_extremum(self._xp.argmin, dim, keepdim)
 
     def _arg_extremum(self, fn: Any, dim: int | None, keepdim: bool) -> "Tensor":
-        if dim is None:
+        if dim is None or self.ndim == 0:
             out = fn(self._data.reshape(-1))
             if keepdim:
                 out = out.reshape((1,) * self.ndim)
@@ -697,9 +700,13 @@ class Tensor:
         return R.LogSumExp.apply(self._float_input(), dims=_normalize_dims(dim, self.ndim), keepdim=keepdim)
 
     def softmax(self, dim: int) -> "Tensor":
+        if self.ndim == 0:  # over the one element (CuPy has no axis 0 on a 0-d array)
+            return self.reshape(1).softmax(_normalize_dim(dim, 0)).reshape(())
         return R.Softmax.apply(self._float_input(), dim=_normalize_dim(dim, self.ndim))
 
     def log_softmax(self, dim: int) -> "Tensor":
+        if self.ndim == 0:
+            return self.reshape(1).log_softmax(_normalize_dim(dim, 0)).reshape(())
         return R.LogSoftmax.apply(self._float_input(), dim=_normalize_dim(dim, self.ndim))
 
     # ------------------------------------------------------------------------------------ shape
