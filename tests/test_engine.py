@@ -224,3 +224,47 @@ def test_deepcopy_and_pickle_copy_leaves():
     assert restored.tolist() == [1.0, 2.0] and restored.requires_grad and restored.dtype is tg.float32
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(w * 2)
+
+
+# ------------------------------------------------------------------------------------- CUDA
+
+needs_cuda = pytest.mark.skipif(not tg.cuda.is_available(), reason="CUDA unavailable: CuPy not installed or no GPU")
+
+
+def test_cuda_is_reported_unavailable_cleanly_without_a_gpu():
+    assert isinstance(tg.cuda.is_available(), bool)
+    assert (tg.cuda.device_count() >= 1) == tg.cuda.is_available()
+    if not tg.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA"):
+            tg.ones(2, device="cuda")
+
+
+@pytest.mark.cuda
+@needs_cuda
+def test_cuda_tensors_follow_torch_device_rules():
+    x = tg.ones(2, 3, device="cuda", requires_grad=True)
+    assert str(x.device) == "cuda:0" and x.is_cuda and repr(x.device) == repr(torch.device("cuda:0"))
+    assert repr(x * 2) == "tensor([[2., 2., 2.],\n        [2., 2., 2.]], device='cuda:0', grad_fn=<MulBackward0>)"
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!"):
+        x + tg.ones(2, 3)
+    with pytest.raises(TypeError, match=r"Use Tensor.cpu\(\) to copy the tensor to host memory first"):
+        x.detach().numpy()
+    # a 0-d CPU tensor joins GPU tensors like a number, and its gradient comes back to the CPU
+    scale = tg.tensor(3.0, requires_grad=True)
+    (x * scale).sum().backward()
+    assert scale.grad.device == tg.device("cpu") and scale.grad.item() == 6.0
+    assert x.grad.device == x.device and x.grad.tolist() == [[3.0] * 3] * 2
+    # copies between devices are differentiable
+    y = tg.tensor([1.0, 2.0], requires_grad=True)
+    (y.cuda() * y.to("cuda")).sum().backward()
+    assert y.grad.device == tg.device("cpu") and y.grad.tolist() == [2.0, 4.0]
+
+
+@pytest.mark.cuda
+@needs_cuda
+def test_manual_seed_gives_the_same_numbers_on_cpu_and_gpu():
+    tg.manual_seed(7)
+    on_cpu = tg.randn(4, 5)
+    tg.manual_seed(7)
+    on_gpu = tg.randn(4, 5, device="cuda")
+    assert on_gpu.device == tg.device("cuda") and np.array_equal(on_cpu.numpy(), on_gpu.cpu().numpy())

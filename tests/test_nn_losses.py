@@ -198,10 +198,17 @@ def test_cross_entropy_is_stable_for_huge_logits():
     compare("cross_entropy", {"input": x, "target": np.array([1, 1])}, dtype=np.float32)
 
 
+# Our messages follow the PyTorch release pinned in requirements-dev.txt. Other releases reword
+# some of them (2.11 says "expected scalar type Long but found Float" for a float target), so the
+# wording is compared only against that release; the exception type is compared against any.
+MESSAGES_FOLLOW = "2.13."
+
+
 def _error(fn, *args, **kwargs):
     with pytest.raises(Exception) as info:
         fn(*args, **kwargs)
-    return type(info.value), str(info.value)
+    message = str(info.value) if torch.__version__.startswith(MESSAGES_FOLLOW) else "(wording not compared)"
+    return type(info.value), message
 
 
 @pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])

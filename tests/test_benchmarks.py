@@ -1,0 +1,78 @@
+"""Smoke test of ``python -m benchmarks --quick``: it runs, and writes a well-formed report.
+
+No test here asserts a time: timings depend on the machine and on whatever else runs on it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("matplotlib")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, str]:
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--device", "cpu", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open(out / "results.json") as f:
+        return json.load(f), str(out), done.stdout
+
+
+def test_json_describes_the_machine(quick_run: tuple[dict, str, str]) -> None:
+    results, _, _ = quick_run
+    machine = results["machine"]
+    assert machine["cpu"]["logical_cores"] >= 1
+    assert {"tinygrad_lr", "numpy", "torch"} <= set(machine["versions"])
+    assert machine["threads"]["torch_intra_op"] >= 1
+    assert results["devices"] == ["cpu"]
+    assert {c["name"] for c in results["contenders"]} == {"tinygrad_lr", "torch", "floor"}
+
+
+def test_every_workload_has_figures_for_every_contender(quick_run: tuple[dict, str, str]) -> None:
+    results, _, _ = quick_run
+    w = results["workloads"]
+    assert set(w) == {"mlp", "overhead", "linear", "graph"}
+    batches = results["config"]["mlp_batches"]["cpu"]
+    mlp = w["mlp"]["rows"]
+    assert {(r["contender"], r["batch"]) for r in mlp} == {(c, b) for c in ("tinygrad_lr", "torch", "floor") for b in batches}
+    for row in mlp:
+        assert 0 < row["min_s"] <= row["q1_s"] <= row["median_s"] <= row["q3_s"] <= row["max_s"]
+        assert row["n"] >= 3
+        assert row["vs_torch"] > 0 and row["vs_floor"] > 0
+    assert {r["contender"] for r in w["overhead"]["rows"]} == {"tinygrad_lr", "torch"}
+    for row in w["overhead"]["rows"]:
+        assert row["ops"] == 1000 and row["us_per_op"] > 0 and row["forward_us_per_op"] > 0
+    assert {r["contender"] for r in w["linear"]["rows"]} == {"tinygrad_lr", "torch", "floor"}
+    assert all(r["gflops"] > 0 for r in w["linear"]["rows"])
+
+
+def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, str]) -> None:
+    results, _, _ = quick_run
+    rows = results["workloads"]["graph"]["rows"]
+    sizes = results["config"]["graph_sizes"]
+    assert {(r["contender"], r["nodes"]) for r in rows} == {(c, n) for c in ("tinygrad_lr", "torch") for n in sizes}
+    ours = next(r for r in rows if r["contender"] == "tinygrad_lr" and r["nodes"] == sizes[-1])
+    memory = ours["memory"]["tracemalloc"]
+    assert set(memory) == {"graph_held_bytes", "peak_during_backward_bytes", "after_backward_bytes", "after_del_bytes"}
+    assert memory["graph_held_bytes"] > 0
+    # The graph is freed by backward: what is left is far below what the graph held.
+    assert memory["after_backward_bytes"] < 0.25 * memory["graph_held_bytes"]
+
+
+def test_plots_and_table(quick_run: tuple[dict, str, str]) -> None:
+    _, out, stdout = quick_run
+    for name in ("mlp_time.png", "mlp_ratio.png", "overhead.png", "linear.png", "graph_backward.png"):
+        path = os.path.join(out, name)
+        assert os.path.getsize(path) > 1000
+        with open(path, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert "tinygrad_lr/torch" in stdout and "µs/op" in stdout
