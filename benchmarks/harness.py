@@ -1,0 +1,159 @@
+"""How a benchmark is timed: contenders, interleaved rounds, medians with spread.
+
+A *contender* is one thing that runs a workload: a framework on a device (``tinygrad_lr`` or
+``torch``, on ``cpu`` or ``cuda``) or the hand-written NumPy/CuPy floor. Each workload builds one
+``step`` callable per contender; ``time_interleaved`` then calls them in turn, round after round,
+rotating the order, so that a slow drift of the machine (turbo, another process, a warm cache)
+hits every contender alike instead of whichever happened to run last.
+
+GPU work is asynchronous: a contender's ``sync`` waits for the device before the clock is read.
+"""
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+
+@dataclass
+class Contender:
+    """One runner of a workload. ``fw`` is the framework namespace (``torch`` or ``tinygrad_lr``),
+    or the array module (``numpy``/``cupy``) for the hand-written floor."""
+
+    name: str  # "tinygrad_lr", "torch" or "floor"
+    device: str  # "cpu" or "cuda"
+    fw: ModuleType
+    kind: str = "framework"  # "framework" or "floor"
+    sync: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "floor":
+            return f"{'NumPy' if self.device == 'cpu' else 'CuPy'} floor"
+        backend = {"tinygrad_lr": "NumPy" if self.device == "cpu" else "CuPy"}.get(self.name)
+        return f"{self.name} ({backend})" if backend else f"{self.name} {self.device.upper()}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}/{self.device}"
+
+
+def available_contenders(device: str) -> list[Contender]:
+    """The contenders that can run on ``device`` here ("cpu" or "cuda"); CUDA ones need a GPU."""
+    import torch
+
+    import tinygrad_lr
+    from tinygrad_lr.backend import cupy_module
+
+    if device == "cpu":
+        return [Contender("tinygrad_lr", "cpu", tinygrad_lr),
+                Contender("torch", "cpu", torch),
+                Contender("floor", "cpu", np, kind="floor")]
+    found = []
+    cupy = cupy_module()
+    if cupy is not None:
+        cupy_sync = cupy.cuda.Device().synchronize
+        found.append(Contender("tinygrad_lr", "cuda", tinygrad_lr, sync=cupy_sync))
+    if torch.cuda.is_available():
+        found.append(Contender("torch", "cuda", torch, sync=torch.cuda.synchronize))
+    if cupy is not None:
+        found.append(Contender("floor", "cuda", cupy, kind="floor", sync=cupy_sync))
+    return found
+
+
+def switch_pause(device: str) -> float:
+    """Seconds to wait between contenders (see ``time_interleaved``): only CPU thread pools clash."""
+    return 0.12 if device == "cpu" else 0.0
+
+
+def cuda_available() -> bool:
+    import torch
+
+    from tinygrad_lr.backend import cupy_module
+    return torch.cuda.is_available() or cupy_module() is not None
+
+
+# ------------------------------------------------------------------------------------- statistics
+
+def summarize(times: list[float]) -> dict[str, Any]:
+    """Median with the interquartile range and the extremes, in seconds."""
+    ordered = sorted(times)
+    if len(ordered) >= 2:
+        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    else:
+        q1 = q3 = ordered[0]
+    return {"median_s": statistics.median(ordered), "q1_s": q1, "q3_s": q3,
+            "min_s": ordered[0], "max_s": ordered[-1], "n": len(ordered)}
+
+
+@dataclass
+class Budget:
+    """How long to measure: ``warmup`` untimed calls each, then at least ``min_rounds`` rounds,
+    then more rounds until ``seconds`` have passed or ``max_rounds`` are done. In a round each
+    contender runs one block of about ``block_seconds`` (at least one call)."""
+
+    warmup: int = 2
+    min_rounds: int = 5
+    max_rounds: int = 200
+    seconds: float = 2.0
+    block_seconds: float = 0.2
+
+
+def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Callable[[], None]],
+                     budget: Budget, pause: float = 0.0) -> dict[str, dict[str, Any]]:
+    """Time every ``steps[key]()`` (followed by ``syncs[key]()``), alternating the contenders.
+
+    Contenders take turns in blocks of about ``budget.block_seconds``. Before each block we
+    sleep ``pause`` seconds and make one untimed call: after a call, NumPy's OpenBLAS keeps its
+    worker threads spinning for ~100 ms and torch's OpenMP for ~10 ms (measured on the 2-core
+    machine), and on few cores those spinning threads steal a core from whichever library runs
+    next, doubling its time. A real program does not switch libraries at every step, so we let
+    the other library's threads go to sleep first. ``pause`` is 0 where thread pools don't clash
+    (the GPU).
+    """
+    keys = list(steps)
+    clock = time.perf_counter
+
+    def timed(key: str) -> float:
+        t0 = clock()
+        steps[key]()
+        syncs[key]()
+        return clock() - t0
+
+    estimate = {}
+    for key in keys:
+        estimate[key] = min(timed(key) for _ in range(max(1, budget.warmup)))
+    block = {key: max(1, min(100, round(budget.block_seconds / max(estimate[key], 1e-9)))) for key in keys}
+    gc.collect()
+    times: dict[str, list[float]] = {key: [] for key in keys}
+    start = clock()
+    rounds = 0
+    while rounds < budget.min_rounds or (rounds < budget.max_rounds and clock() - start < budget.seconds):
+        shift = rounds % len(keys)  # rotate who goes first, so no contender always follows another
+        for key in keys[shift:] + keys[:shift]:
+            if pause:
+                time.sleep(pause)  # the previous contender's BLAS/OpenMP threads stop spinning
+            timed(key)  # untimed: wakes this contender's own thread pool
+            times[key].extend(timed(key) for _ in range(block[key]))
+        rounds += 1
+    return {key: summarize(values) for key, values in times.items()}
+
+
+# ---------------------------------------------------------------------------------------- progress
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"

@@ -1,0 +1,98 @@
+"""The benchmark driver: pick devices and contenders, run the workloads, write the report."""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import time
+from dataclasses import asdict
+from typing import Any
+
+from . import report, workloads
+from .harness import available_contenders, cuda_available, progress
+from .machine import describe
+
+WORKLOADS = ("mlp", "overhead", "linear", "graph")
+DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="Time tinygrad_lr against PyTorch (and a hand-written NumPy/CuPy floor).")
+    parser.add_argument("--device", choices=("cpu", "cuda", "all"), default="all",
+                        help="where to run; 'all' is the CPU plus the GPU when one is present (default)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and few repeats (a smoke test, ~30 s)")
+    parser.add_argument("--out", default=DEFAULT_OUT, help="folder for results.json and the PNG plots")
+    parser.add_argument("--only", nargs="+", choices=WORKLOADS, default=list(WORKLOADS),
+                        help="run only these workloads")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads for OpenBLAS and torch (default: the libraries' own choice, "
+                             "one per core); 1 gives steadier numbers on a busy machine")
+    parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dict[str, Any]:
+    config = config or (workloads.QUICK if args.quick else workloads.FULL)
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)  # also set through OMP_NUM_THREADS by __main__
+    if args.device == "all":
+        devices = ["cpu"] + (["cuda"] if cuda_available() else [])
+    else:
+        devices = [args.device]
+    by_device = {d: available_contenders(d) for d in devices}
+    if "cuda" in by_device and not by_device["cuda"]:
+        raise SystemExit("--device cuda: neither CuPy nor torch sees a GPU here")
+    everyone = [c for cs in by_device.values() for c in cs]
+    api = workloads.choose_api(everyone)
+
+    results: dict[str, Any] = {
+        "schema": 1,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "args": {"device": args.device, "quick": args.quick, "only": args.only, "threads": args.threads},
+        "devices": devices,
+        "config": asdict(config),
+        "machine": describe(devices),
+        "contenders": [{"name": c.name, "device": c.device, "kind": c.kind, "label": c.label} for c in everyone],
+        "workloads": {"mlp": {"api": api, "rows": []}, "overhead": {"rows": []},
+                      "linear": {"api": api, "rows": []}, "graph": {"rows": []}},
+    }
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    results["load_average_at_start"] = load
+    if load is not None and load[0] > 0.5 * (os.cpu_count() or 1):
+        progress(f"warning: the machine is busy (load average {load[0]:.1f} on {os.cpu_count()} cores): "
+                 "timings will be noisy and the CPU thread pools will fight over cores")
+    started = time.perf_counter()
+    w = results["workloads"]
+    for device, contenders in by_device.items():
+        progress(f"[{device}] contenders: {', '.join(c.label for c in contenders)}; api: {api}")
+        if "mlp" in args.only:
+            w["mlp"]["rows"] += workloads.run_mlp(contenders, device, config, api)
+        if "overhead" in args.only:
+            w["overhead"]["rows"] += workloads.run_overhead(contenders, device, config)
+        if "linear" in args.only:
+            w["linear"]["rows"] += workloads.run_linear(contenders, device, config, api)
+        if "graph" in args.only:
+            w["graph"]["rows"] += workloads.run_graph(contenders, device, config)
+    results["elapsed_s"] = time.perf_counter() - started
+    results["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    report.add_ratios(w["mlp"]["rows"], by="batch")
+    report.add_ratios(w["overhead"]["rows"], by=None)
+    report.add_ratios(w["linear"]["rows"], by=None)
+    report.add_ratios(w["graph"]["rows"], by="nodes")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    results = run(args)
+    os.makedirs(args.out, exist_ok=True)
+    print(report.render(results))
+    path = report.write_json(results, args.out)
+    progress(f"\nwrote {path}")
+    if not args.no_plots:
+        for png in report.write_plots(results, args.out):
+            progress(f"wrote {png}")
+    progress(f"total time {results['elapsed_s']:.0f} s")
+    return 0
