@@ -77,9 +77,11 @@ def linear_table(rows: list[dict]) -> str:
 
 
 def graph_table(rows: list[dict]) -> str:
-    header = ["contender", "nodes", "build", "backward", "backward µs/node", "backward vs torch"]
+    header = ["contender", "nodes", "build", "backward", "backward µs/node", "backward vs torch",
+              "full GCs (build/backward, all repeats)"]
     lines = [[r["label"], f"{r['nodes']:,}", fmt_time(r["build"]["median_s"]), fmt_time(r["backward"]["median_s"]),
-              f"{r['backward_us_per_node']:.2f}", _ratio(r.get("vs_torch"))] for r in rows]
+              f"{r['backward_us_per_node']:.2f}", _ratio(r.get("vs_torch")),
+              f"{r['full_gc_collections']['build']}/{r['full_gc_collections']['backward']}"] for r in rows]
     return _table(header, lines)
 
 
@@ -102,12 +104,17 @@ def render(results: dict[str, Any]) -> str:
         if any(r["device"] == device for r in w["mlp"]["rows"]):
             parts.append(f"\n1. MLP 784-512-512-10 training step on {device} (api: {w['mlp']['api']}), "
                          f"median [interquartile range]\n" + mlp_table(w["mlp"]["rows"], device))
-    parts.append(f"\n2. Framework overhead: chain of {results['config']['overhead_ops']} elementwise ops on "
-                 "one-element tensors, forward + backward\n" + overhead_table(w["overhead"]["rows"]))
-    parts.append(f"\n3. Linear layer forward + backward (api: {w['linear']['api']})\n" + linear_table(w["linear"]["rows"]))
-    parts.append("\n4. Backward through a chain graph (times w, tanh, ...), "
-                 f"tensors of {results['config']['graph_width']} elements\n" + graph_table(w["graph"]["rows"]))
-    parts.append("\n   Memory at the largest graph (relative to just before the build)\n" + memory_table(w["graph"]["rows"]))
+    if w["overhead"]["rows"]:
+        parts.append(f"\n2. Framework overhead: chain of {results['config']['overhead_ops']} elementwise ops on "
+                     "one-element tensors, forward + backward\n" + overhead_table(w["overhead"]["rows"]))
+    if w["linear"]["rows"]:
+        parts.append(f"\n3. Linear layer forward + backward (api: {w['linear']['api']})\n" +
+                     linear_table(w["linear"]["rows"]))
+    if w["graph"]["rows"]:
+        parts.append("\n4. Backward through a chain graph (times w, tanh, ...), "
+                     f"tensors of {results['config']['graph_width']} elements\n" + graph_table(w["graph"]["rows"]))
+        parts.append("\n   Memory at the largest graph (relative to just before the build)\n" +
+                     memory_table(w["graph"]["rows"]))
     return "\n".join(parts)
 
 
@@ -154,33 +161,34 @@ def write_plots(results: dict[str, Any], out_dir: str) -> list[str]:
 
     # 1. MLP step time vs batch size, log-log, one panel per device
     mlp_rows = w["mlp"]["rows"]
-    fig, axes = plt.subplots(1, len(devices), figsize=(6 * len(devices), 4.5), squeeze=False)
-    for ax, device in zip(axes[0], devices):
-        for label, rows in _series(mlp_rows, device).items():
-            batches = [r["batch"] for r in rows]
-            ax.errorbar(batches, [r["median_s"] * 1e3 for r in rows], marker="o", label=label, color=_color(rows),
-                        yerr=[[(r["median_s"] - r["q1_s"]) * 1e3 for r in rows],
-                              [(r["q3_s"] - r["median_s"]) * 1e3 for r in rows]], capsize=3)
-        ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="time per training step (ms)",
-               title=f"MLP 784-512-512-10 training step, {device}")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-    save(fig, "mlp_time.png")
+    if mlp_rows:
+        fig, axes = plt.subplots(1, len(devices), figsize=(6 * len(devices), 4.5), squeeze=False)
+        for ax, device in zip(axes[0], devices):
+            for label, rows in _series(mlp_rows, device).items():
+                batches = [r["batch"] for r in rows]
+                ax.errorbar(batches, [r["median_s"] * 1e3 for r in rows], marker="o", label=label, color=_color(rows),
+                            yerr=[[(r["median_s"] - r["q1_s"]) * 1e3 for r in rows],
+                                  [(r["q3_s"] - r["median_s"]) * 1e3 for r in rows]], capsize=3)
+            ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="time per training step (ms)",
+                   title=f"MLP 784-512-512-10 training step, {device}")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend()
+        save(fig, "mlp_time.png")
 
-    # 1b. ratio to PyTorch on the same device
-    fig, axes = plt.subplots(1, len(devices), figsize=(6 * len(devices), 4.5), squeeze=False)
-    for ax, device in zip(axes[0], devices):
-        for label, rows in _series(mlp_rows, device).items():
-            if rows[0]["contender"] == "torch" or "vs_torch" not in rows[0]:
-                continue
-            ax.plot([r["batch"] for r in rows], [r["vs_torch"] for r in rows], marker="o", label=label,
-                    color=_color(rows))
-        ax.axhline(1.0, color="black", linewidth=1, linestyle="--", label="PyTorch")
-        ax.set(xscale="log", xlabel="batch size", ylabel="time / PyTorch's time",
-               title=f"MLP training step relative to PyTorch, {device}")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-    save(fig, "mlp_ratio.png")
+        # 1b. ratio to PyTorch on the same device
+        fig, axes = plt.subplots(1, len(devices), figsize=(6 * len(devices), 4.5), squeeze=False)
+        for ax, device in zip(axes[0], devices):
+            for label, rows in _series(mlp_rows, device).items():
+                if rows[0]["contender"] == "torch" or "vs_torch" not in rows[0]:
+                    continue
+                ax.plot([r["batch"] for r in rows], [r["vs_torch"] for r in rows], marker="o", label=label,
+                        color=_color(rows))
+            ax.axhline(1.0, color="black", linewidth=1, linestyle="--", label="PyTorch")
+            ax.set(xscale="log", xlabel="batch size", ylabel="time / PyTorch's time",
+                   title=f"MLP training step relative to PyTorch, {device}")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend()
+        save(fig, "mlp_ratio.png")
 
     # 2. per-op overhead, forward and backward stacked
     over = w["overhead"]["rows"]

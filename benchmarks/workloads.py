@@ -398,6 +398,7 @@ def run_graph(contenders: list[Contender], device: str, config: Config) -> list[
     for nodes in config.graph_sizes:
         build_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
         backward_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
+        gc_counts = {c.key: [0, 0] for c in frameworks}  # full GC collections in build, in backward
         for repeat in range(config.graph_repeats):
             order = frameworks[repeat % len(frameworks):] + frameworks[:repeat % len(frameworks)]
             for c in order:
@@ -406,21 +407,30 @@ def run_graph(contenders: list[Contender], device: str, config: Config) -> list[
                 w = as_input(c, np.full(width, 0.999, dtype=np.float32), requires_grad=True)
                 gc.collect()
                 time.sleep(switch_pause(device))
+                full_collections = gc.get_stats()[2]["collections"]
                 t0 = time.perf_counter()
                 y = build_chain(c.fw, x, w, nodes)
                 c.sync()
                 t1 = time.perf_counter()
+                collections_in_build = gc.get_stats()[2]["collections"] - full_collections
                 y.backward()
                 c.sync()
                 t2 = time.perf_counter()
                 del y
                 build_times[c.key].append(t1 - t0)
                 backward_times[c.key].append(t2 - t1)
+                # CPython's cyclic GC scans every live graph object in a full collection: with
+                # 100k Python-object nodes that is a visible, size-dependent cost (torch's graph
+                # lives in C++, out of the GC's sight).
+                gc_counts[c.key][0] += collections_in_build
+                gc_counts[c.key][1] += gc.get_stats()[2]["collections"] - full_collections - collections_in_build
         for c in frameworks:
             backward = summarize(backward_times[c.key])
             rows.append({"contender": c.name, "device": device, "kind": c.kind, "label": c.label,
                          "nodes": nodes, "width": width, "build": summarize(build_times[c.key]),
-                         "backward": backward, "backward_us_per_node": backward["median_s"] / nodes * 1e6})
+                         "backward": backward, "backward_us_per_node": backward["median_s"] / nodes * 1e6,
+                         "full_gc_collections": {"build": gc_counts[c.key][0], "backward": gc_counts[c.key][1],
+                                                 "repeats": config.graph_repeats}})
         progress(f"  graph {device} {nodes} nodes: " + ", ".join(
             f"{r['label']} build {fmt_time(r['build']['median_s'])} backward {fmt_time(r['backward']['median_s'])}"
             for r in rows[-len(frameworks):]))

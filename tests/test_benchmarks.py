@@ -61,6 +61,7 @@ def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, s
     sizes = results["config"]["graph_sizes"]
     assert {(r["contender"], r["nodes"]) for r in rows} == {(c, n) for c in ("tinygrad_lr", "torch") for n in sizes}
     ours = next(r for r in rows if r["contender"] == "tinygrad_lr" and r["nodes"] == sizes[-1])
+    assert set(ours["full_gc_collections"]) == {"build", "backward", "repeats"}
     memory = ours["memory"]["tracemalloc"]
     assert set(memory) == {"graph_held_bytes", "peak_during_backward_bytes", "after_backward_bytes", "after_del_bytes"}
     assert memory["graph_held_bytes"] > 0
