@@ -314,7 +314,13 @@ def backward(tensor: "Tensor", gradient: "Tensor | None" = None, retain_graph: b
 
 def _accumulate(leaf: "Tensor", grad: Any, owned: bool = False) -> None:
     """``leaf.grad += grad``. The first time, ``grad`` becomes ``.grad``: as it is when ``owned``
-    (a fresh array nothing else refers to), else as a copy, since gradients may alias."""
+    (a fresh array nothing else refers to) and laid out like the leaf, else as a copy, since
+    gradients may alias.
+
+    The copy takes the leaf's memory layout (PyTorch's "gradient layout contract"): W used as
+    ``W.t()`` gets a transposed gradient, and ``W -= lr * W.grad`` over two arrays laid out
+    differently is ~10x slower (290 vs 30 µs for 512x784).
+    """
     from .tensor import Tensor
 
     for hook in leaf._hooks:
@@ -323,7 +329,11 @@ def _accumulate(leaf: "Tensor", grad: Any, owned: bool = False) -> None:
             grad, owned = result._data, False
     xp = leaf._xp
     if leaf.grad is None:
-        leaf.grad = Tensor._wrap(grad if owned else xp.array(grad, copy=True), leaf.device)
+        if not owned or grad.strides != leaf._data.strides:
+            copy = xp.empty_like(leaf._data)  # same dtype, shape and layout as the leaf
+            copy[...] = grad
+            grad = copy
+        leaf.grad = Tensor._wrap(grad, leaf.device)
     else:
         # asarray: NumPy returns a scalar, not a 0-d array, for 0-d + 0-d; .grad must stay mutable
         leaf.grad._data = xp.asarray(leaf.grad._data + grad)

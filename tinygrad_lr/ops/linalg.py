@@ -38,7 +38,16 @@ class MatMul(Function):
         if self.needs_grad[0]:
             grad_a = unbroadcast(xp.matmul(g, xp.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
         if self.needs_grad[1]:
-            grad_b = unbroadcast(xp.matmul(xp.swapaxes(a2, -1, -2), g), b2.shape).reshape(b.shape)
+            if a.ndim == 2 and b.ndim == 2:
+                # xp.dot: NumPy's matmul skips BLAS for a batch of one (~6x slower). As in PyTorch,
+                # grad_b takes b's layout: for b = W.t() it is computed as (gᵀ a)ᵀ, so that W.grad
+                # comes out row-major like W and ``W -= lr * W.grad`` does not walk it transposed.
+                if b.flags.f_contiguous and not b.flags.c_contiguous:
+                    grad_b = xp.dot(g.T, a).T
+                else:
+                    grad_b = xp.dot(a.T, g)
+            else:
+                grad_b = unbroadcast(xp.matmul(xp.swapaxes(a2, -1, -2), g), b2.shape).reshape(b.shape)
         return grad_a, grad_b
 
 
