@@ -28,6 +28,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None,
                         help="CPU threads for OpenBLAS and torch (default: the libraries' own choice, "
                              "one per core); 1 gives steadier numbers on a busy machine")
+    parser.add_argument("--api", choices=("auto", "nn", "tensor"), default="auto",
+                        help="MLP/Linear code: 'nn' (nn.Linear, F.cross_entropy, optim.SGD), 'tensor' (x @ W.t() + b, "
+                             "log_softmax + indexing, manual SGD), 'auto' (nn where both frameworks have it)")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     return parser.parse_args(argv)
 
@@ -45,12 +48,13 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
     if "cuda" in by_device and not by_device["cuda"]:
         raise SystemExit("--device cuda: neither CuPy nor torch sees a GPU here")
     everyone = [c for cs in by_device.values() for c in cs]
-    api = workloads.choose_api(everyone)
+    api = workloads.choose_api(everyone) if getattr(args, "api", "auto") == "auto" else args.api
 
     results: dict[str, Any] = {
         "schema": 1,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "args": {"device": args.device, "quick": args.quick, "only": args.only, "threads": args.threads},
+        "args": {"device": args.device, "quick": args.quick, "only": args.only, "threads": args.threads,
+                 "api": getattr(args, "api", "auto")},
         "devices": devices,
         "config": asdict(config),
         "machine": describe(devices),
