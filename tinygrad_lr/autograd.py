@@ -143,13 +143,14 @@ class Function:
     ``self.save(...)`` stores what backward needs in ``self.saved``.
     """
 
-    __slots__ = ("xp", "parents", "saved", "needs_grad", "released")
+    __slots__ = ("xp", "parents", "needs_grad")
     torch_name: str = ""  # PyTorch's grad_fn name, e.g. "AddBackward0"; defaults to the class name
+    out_device: Any = None  # set by ops whose output lives on another device (a device copy)
+    saved: tuple = ()  # what forward kept for backward (see save)
+    released = False  # True once backward has freed what the node saved
 
     def __init__(self, xp: Any) -> None:
         self.xp = xp
-        self.saved: tuple = ()
-        self.released = False
 
     def save(self, *values: Any) -> None:
         self.saved = values
@@ -174,15 +175,17 @@ class Function:
                 first = inputs[0]
                 dev = first.device
                 break
-        node = cls(first._xp)
+        node = object.__new__(cls)  # (skipping __init__'s call saves a little on every op)
+        node.xp = first._xp
         needs_grad = node.needs_grad = tuple([t._requires_grad for t in inputs])
         out = node.forward(*[t._data for t in inputs], **options)
-        if "out_device" in node.__dict__:  # only a device copy changes device
-            dev = node.out_device
+        xp = node.xp
+        if node.out_device is not None:  # only a device copy changes device (and array module)
+            dev, xp = node.out_device, None
         if _state.enabled and True in needs_grad:
             node.parents = inputs
-            return _wrap(out, dev, True, node)
-        return _wrap(out, dev)
+            return _wrap(out, dev, True, node, xp)
+        return _wrap(out, dev, False, None, xp)
 
     # PyTorch's grad_fn API, enough for printing and inspection
     def name(self) -> str:
@@ -219,12 +222,12 @@ def _on_one_device(inputs: tuple) -> tuple:
     return tuple(t if t.device == target else ToDevice.apply(t, device=target) for t in inputs)
 
 
-def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
+def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None, xp: Any = None) -> "Tensor":
     from .tensor import Tensor  # the Tensor module imports this one; bind lazily, once
 
     global _wrap
     _wrap = Tensor._wrap
-    return _wrap(array, dev, requires_grad, grad_fn)
+    return _wrap(array, dev, requires_grad, grad_fn, xp)
 
 
 # ------------------------------------------------------------------------------------------ engine

@@ -79,22 +79,25 @@ class Tensor:
         self._init(array, dev)
         self.requires_grad = requires_grad
 
-    def _init(self, array: Any, dev: device, requires_grad: bool = False, grad_fn: Any = None) -> None:
+    def _init(self, array: Any, dev: device, requires_grad: bool = False, grad_fn: Any = None,
+              xp: Any = None) -> None:
         if isinstance(array, np.generic):  # NumPy reductions return scalars; keep 0-d arrays
             array = np.asarray(array)
         self._data = array
         self.device = dev
-        self._xp = np if dev.type == "cpu" else array_module(dev)
+        self._xp = xp if xp is not None else np if dev.type == "cpu" else array_module(dev)
         self._requires_grad = requires_grad
         self.grad = None
         self.grad_fn = grad_fn
         self._hooks = ()
 
     @classmethod
-    def _wrap(cls, array: Any, dev: device = CPU, requires_grad: bool = False, grad_fn: Any = None) -> "Tensor":
-        """Make a Tensor around an existing array (no copy, no checks): the ops' fast path."""
+    def _wrap(cls, array: Any, dev: device = CPU, requires_grad: bool = False, grad_fn: Any = None,
+              xp: Any = None) -> "Tensor":
+        """Make a Tensor around an existing array (no copy, no checks): the ops' fast path.
+        ``xp``, when the caller knows it, saves looking the array module up from the device."""
         t = object.__new__(Tensor)
-        t._init(array, dev, requires_grad, grad_fn)
+        t._init(array, dev, requires_grad, grad_fn, xp)
         return t
 
     # -------------------------------------------------------------------------------- attributes
@@ -336,7 +339,7 @@ class Tensor:
             if other._data.dtype == self._data.dtype:
                 return (other, self) if reverse else (self, other)
         elif (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            b = Tensor._wrap(self._xp.asarray(other, dtype=self._data.dtype), self.device)
+            b = Tensor._wrap(self._xp.asarray(other, dtype=self._data.dtype), self.device, xp=self._xp)
             return (b, self) if reverse else (self, b)
         if isinstance(other, Tensor):
             result = dtypes.result_type((self.dtype, 2 if self.ndim else 1), (other.dtype, 2 if other.ndim else 1))

@@ -62,20 +62,46 @@ class NegativeLogLikelihood(Function):
         safe_target = xp.where(kept, target, 0)  # any valid index; ignored rows get weight 0
         w = xp.ones(n_classes, dtype=logp.dtype) if weight is None else weight.astype(logp.dtype, copy=False)
         target_weight = w[safe_target] * kept  # w_{y_i}, 0 where ignored
+        denominator = target_weight.sum()
+        if not label_smoothing:
+            # Only a_{i,y_i} is non-zero: pick those entries instead of building the (N, C) matrix.
+            index = _target_positions(xp, safe_target, class_dim)
+            loss = -(target_weight * logp[index])
+            self.save(None, loss.shape, reduction, denominator, class_dim, index, target_weight, logp.shape)
+            return _reduce(loss, reduction, denominator)
         one_hot = xp.arange(n_classes).reshape(class_shape) == xp.expand_dims(safe_target, class_dim)
         a = xp.expand_dims(target_weight, class_dim) * one_hot
         if label_smoothing:
             a = a * (1 - label_smoothing) + \
                 (w.reshape(class_shape) * xp.expand_dims(kept, class_dim)) * (label_smoothing / n_classes)
         loss = -(a * logp).sum(axis=class_dim)
-        denominator = target_weight.sum()
         self.save(a, loss.shape, reduction, denominator, class_dim)
         return _reduce(loss, reduction, denominator)
 
     def backward(self, out_grad):
-        a, loss_shape, reduction, denominator, class_dim = self.saved
+        a, loss_shape, reduction, denominator, class_dim = self.saved[:5]
         grad = _expand_grad(self.xp, out_grad, loss_shape, reduction, denominator)
+        if a is None:  # no smoothing: −w_{y_i} · grad_i at (i, y_i), zero elsewhere
+            index, target_weight, logp_shape = self.saved[5:]
+            full = self.xp.zeros(logp_shape, dtype=grad.dtype)
+            full[index] = -(target_weight * grad)  # one target per position: no repeated indices
+            return full
         return -a * self.xp.expand_dims(grad, class_dim)
+
+
+def _target_positions(xp, target, class_dim: int) -> tuple:
+    """The advanced index of (i, y_i, d1, ...) in log-probabilities shaped like target with a class
+    dimension inserted at ``class_dim``."""
+    parts = []
+    for axis in range(target.ndim + 1):
+        if axis == class_dim:
+            parts.append(target)
+            continue
+        target_axis = axis if axis < class_dim else axis - 1
+        shape = [1] * target.ndim
+        shape[target_axis] = target.shape[target_axis]
+        parts.append(xp.arange(target.shape[target_axis]).reshape(shape))
+    return tuple(parts)
 
 
 class BinaryCrossEntropy(Function):
