@@ -11,6 +11,15 @@ from types import ModuleType
 from typing import Any, Callable
 
 
+def column_sums(xp: ModuleType, g: Any) -> Any:
+    """Σ over rows (a bias gradient). NumPy's own sum is best on the CPU; on CuPy a product with a
+    ones vector runs on cuBLAS, ~15x faster than CuPy's reduction over a long leading axis. The
+    floor uses the best hand-written form, so that it stays a floor."""
+    if xp.__name__ == "numpy":
+        return g.sum(axis=0)
+    return xp.ones(g.shape[0], dtype=g.dtype) @ g
+
+
 def mlp_step(xp: ModuleType, params: list[Any], x: Any, y: Any, lr: float) -> Callable[[], Any]:
     """A closure doing one SGD step in place on ``params`` = [W1, b1, W2, b2, W3, b3]."""
     W1, b1, W2, b2, W3, b3 = params
@@ -39,13 +48,13 @@ def mlp_step(xp: ModuleType, params: list[Any], x: Any, y: Any, lr: float) -> Ca
         g3 /= n
         # xp.dot rather than @ for the weight gradients: with a batch of 1 NumPy's matmul does the
         # outer product without BLAS, ~6x slower (tinygrad_lr's Linear does the same)
-        gW3, gb3 = xp.dot(g3.T, h2), g3.sum(axis=0)
+        gW3, gb3 = xp.dot(g3.T, h2), column_sums(xp, g3)
         g2 = g3 @ W3
         g2 *= h2 > 0
-        gW2, gb2 = xp.dot(g2.T, h1), g2.sum(axis=0)
+        gW2, gb2 = xp.dot(g2.T, h1), column_sums(xp, g2)
         g1 = g2 @ W2
         g1 *= h1 > 0
-        gW1, gb1 = xp.dot(g1.T, x), g1.sum(axis=0)
+        gW1, gb1 = xp.dot(g1.T, x), column_sums(xp, g1)
         # SGD, in place
         for p, g in ((W1, gW1), (b1, gb1), (W2, gW2), (b2, gb2), (W3, gW3), (b3, gb3)):
             g *= lr
@@ -61,6 +70,6 @@ def linear_step(xp: ModuleType, W: Any, b: Any, x: Any, out_grad: Any) -> Callab
     def step() -> Any:
         out = x @ W.T
         out += b
-        return out, out_grad @ W, xp.dot(out_grad.T, x), out_grad.sum(axis=0)
+        return out, out_grad @ W, xp.dot(out_grad.T, x), column_sums(xp, out_grad)
 
     return step

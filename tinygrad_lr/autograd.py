@@ -23,6 +23,8 @@ import functools
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .backend import sum_leading
+
 if TYPE_CHECKING:
     from .tensor import Tensor
 
@@ -127,7 +129,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
+        grad = sum_leading(grad, extra)
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)

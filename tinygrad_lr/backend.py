@@ -112,6 +112,21 @@ def scatter_add(xp: ModuleType, target: Any, index: Any, values: Any) -> None:
         cupyx.scatter_add(target, index, values)
 
 
+def sum_leading(array: Any, count: int) -> Any:
+    """Sum over the first ``count`` axes (a bias gradient: the column sums of out_grad).
+
+    NumPy sums in place of its own. On CuPy this is a matrix product with a ones vector instead:
+    CuPy's reduction kernel over a long leading axis was ~15x slower than cuBLAS on an H100
+    (1.55 vs 0.10 ms for 65536 x 512 floats), and it sat in every Linear layer's backward.
+    """
+    if isinstance(array, np.ndarray):
+        return array.sum(axis=tuple(range(count)))
+    import cupy
+    rest = array.shape[count:]
+    rows = array.reshape(-1, int(np.prod(rest, dtype=np.int64)))
+    return (cupy.ones(rows.shape[0], dtype=array.dtype) @ rows).reshape(rest)
+
+
 def reshape_view(array: Any, shape: tuple[int, ...]) -> Any:
     """Reshape without copying, or raise like ``torch.Tensor.view`` when the strides forbid it."""
     if isinstance(array, np.ndarray):

@@ -8,6 +8,7 @@ For out = A @ B with A (n, k) and B (k, m):  grad_A = out_grad @ Bᵀ  and  grad
 from __future__ import annotations
 
 from ..autograd import Function, unbroadcast
+from ..backend import sum_leading
 
 
 class MatMul(Function):
@@ -78,5 +79,5 @@ class Linear(Function):
             # ~6x slower (600 vs 100 µs for 512x784); for 2-D arrays the two compute the same.
             grad_w = xp.dot(g2.T, x.reshape(-1, x.shape[-1]))
         if len(self.needs_grad) > 2 and self.needs_grad[2]:
-            grad_b = out_grad.reshape(-1, out_grad.shape[-1]).sum(axis=0)
+            grad_b = sum_leading(out_grad, out_grad.ndim - 1)
         return grad_x, grad_w, grad_b
