@@ -7,18 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from compare.devices import cpu_model
+
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_PROC_BIND")
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _memory_total() -> int | None:
@@ -72,7 +63,7 @@ def describe(devices: list[str]) -> dict[str, Any]:
     info: dict[str, Any] = {
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "cpu": {"model": _cpu_model(), "logical_cores": os.cpu_count(),
+        "cpu": {"model": cpu_model(), "logical_cores": os.cpu_count(),
                 "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
                 "memory_bytes": _memory_total()},
         "versions": {"tinygrad_lr": tinygrad_lr.__version__, "numpy": np.__version__, "torch": torch.__version__},

@@ -83,7 +83,7 @@ def environment() -> dict[str, Any]:
         "torch": torch.__version__,
         "tinygrad_lr": tinygrad_lr.__version__,
         "torch_cuda": torch.version.cuda,
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "platform": platform.platform(),
         "cupy": None,
         "cuda_runtime": None,
@@ -102,7 +102,8 @@ def environment() -> dict[str, Any]:
     return info
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux), for reports from several machines."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
