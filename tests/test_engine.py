@@ -268,3 +268,16 @@ def test_manual_seed_gives_the_same_numbers_on_cpu_and_gpu():
     tg.manual_seed(7)
     on_gpu = tg.randn(4, 5, device="cuda")
     assert on_gpu.device == tg.device("cuda") and np.array_equal(on_cpu.numpy(), on_gpu.cpu().numpy())
+
+
+def test_grad_assignment_is_checked_like_torch():
+    for m in (tg, torch):
+        w = m.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="attempting to assign a gradient of size"):
+            w.grad = m.ones(3)
+        with pytest.raises(RuntimeError, match="attempting to assign a gradient with dtype"):
+            w.grad = m.ones(2, dtype=m.float64)
+        with pytest.raises(TypeError, match="assigned grad expected to be a Tensor or None"):
+            w.grad = 5
+        w.grad = m.zeros(2)
+        assert w.grad.tolist() == [0.0, 0.0]

@@ -63,7 +63,7 @@ def _shape_args(size: tuple) -> tuple[int, ...]:
 
 
 class Tensor:
-    __slots__ = ("_data", "_xp", "device", "_requires_grad", "grad", "grad_fn", "_hooks", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_xp", "device", "_requires_grad", "_grad", "grad_fn", "_hooks", "__weakref__", "__dict__")
     # NumPy must hand ``np_scalar * tensor`` to our __rmul__ instead of converting us to an array.
     __array_ufunc__ = None
 
@@ -87,7 +87,7 @@ class Tensor:
         self.device = dev
         self._xp = xp if xp is not None else np if dev.type == "cpu" else array_module(dev)
         self._requires_grad = requires_grad
-        self.grad = None
+        self._grad = None
         self.grad_fn = grad_fn
         self._hooks = ()
 
@@ -114,6 +114,30 @@ class Tensor:
         if value and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(value)
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The accumulated gradient (None until a backward reaches this leaf)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        """``w.grad = None`` or a tensor like ``w`` (same size, dtype and device), as PyTorch checks."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor "
+                                   "are the same size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype.name}' to a tensor "
+                                   f"with dtype '{self.dtype.name}'")
+            if value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient located on device '{value.device}' to a "
+                                   f"tensor located on device '{self.device}'")
+        self._grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         self.requires_grad = requires_grad
