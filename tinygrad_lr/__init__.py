@@ -3,7 +3,8 @@
 ``import tinygrad_lr as torch`` and lecture code written for PyTorch runs and prints the same
 numbers. Read in this order: ``dtypes`` and ``backend`` (what an array is and where it lives),
 ``autograd`` (graph nodes and the backward engine), ``ops/`` (each op's forward and backward),
-``tensor`` (the user-facing Tensor), then ``nn``, ``optim`` and ``utils.data`` on top.
+``tensor`` (the user-facing Tensor, with its method groups in ``tensor_shape``, ``tensor_reduce``,
+``tensor_indexing`` and ``tensor_inplace``), then ``nn``, ``optim`` and ``utils.data`` on top.
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from .dtypes import (bool_ as bool, double, dtype, float16, float32, float64, ge
 from .dtypes import float as float  # noqa: A004 - torch.float
 from .dtypes import int as int  # noqa: A004 - torch.int
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .tensor import Size, Tensor, cat, stack, where
+from .shapes import Size
+from .tensor import Tensor, where
+from .tensor_shape import cat, stack
 
 __version__ = "0.1.0"
 

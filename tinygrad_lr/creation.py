@@ -13,7 +13,8 @@ import numpy as np
 from . import dtypes
 from .backend import CPU, array_module, device, move, to_device
 from .random import Generator, _generator
-from .tensor import Tensor, _shape_args
+from .shapes import _shape_args
+from .tensor import Tensor
 
 
 def _infer_dtype(array: np.ndarray) -> dtypes.dtype:

@@ -19,7 +19,8 @@ import numpy as np
 from .. import dtypes
 from ..autograd import no_grad
 from ..backend import array_module, move, to_device
-from ..tensor import Size, Tensor
+from ..shapes import Size
+from ..tensor import Tensor
 from .parameter import Parameter
 
 
@@ -83,7 +84,7 @@ class Module:
         if not isinstance(name, str):
             raise TypeError(f"parameter name should be a string. Got {type(name).__name__}")
         if "." in name or name == "":
-            raise KeyError(f'parameter name can\'t contain "."' if name else 'parameter name can\'t be empty string ""')
+            raise KeyError('parameter name can\'t contain "."' if name else 'parameter name can\'t be empty string ""')
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):

@@ -20,7 +20,8 @@ import numpy as np
 from .. import dtypes
 from ..creation import randperm, tensor
 from ..random import Generator, _generator
-from ..tensor import Tensor, stack
+from ..tensor import Tensor
+from ..tensor_shape import stack
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "BatchSampler", "DataLoader",

@@ -1,0 +1,45 @@
+"""Shapes and dimension arguments: ``torch.Size`` and PyTorch's rules for ``dim=`` arguments."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
+    if not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+    return dim % ndim if ndim else 0
+
+
+def _normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """None -> all dims; an int or a sequence -> a sorted tuple of non-negative dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dim = (int(dim),)
+    dims = tuple(sorted({_normalize_dim(int(d), ndim) for d in dim}))
+    if not ndim:
+        return ()
+    return dims
+
+
+def _shape_args(size: tuple) -> tuple[int, ...]:
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``, as PyTorch does."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)

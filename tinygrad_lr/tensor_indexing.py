@@ -1,0 +1,110 @@
+"""Indexing: ``x[...]`` (basic and advanced, PyTorch's rules), ``gather``, ``index_select``.
+
+Mixed into ``Tensor``. A PyTorch index becomes a NumPy/CuPy one here; the op that reads it and
+scatters the gradient back is ``ops/movement.py``'s ``Index``.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import dtypes
+from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
+from .ops import movement as M
+from .shapes import _normalize_dim
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class IndexingMethods:
+    """Reading by index, as Tensor methods."""
+
+    __slots__ = ()
+
+    # --------------------------------------------------------------------------------- indexing
+    def __getitem__(self, index: Any) -> "Tensor":
+        index, advanced = _convert_index(index, self)
+        out = M.Index.apply(self, index=index, advanced=advanced)
+        if out.grad_fn is not None and not advanced:
+            out.grad_fn.torch_name = _basic_index_name(index)
+        return out
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._check_inplace()
+        index, _ = _convert_index(index, self)
+        self._data[index] = value._data if isinstance(value, _tensor.Tensor) else value
+
+    def gather(self, dim: int, index: "Tensor") -> "Tensor":
+        d = _normalize_dim(dim, self.ndim)
+        if index.dtype is not dtypes.int64:
+            raise RuntimeError("gather(): Expected dtype int64 for index")
+        return M.Gather.apply(self, index=_along_dim_index(self._xp, index._data, d), advanced=True)
+
+    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
+        full = [slice(None)] * self.ndim
+        full[_normalize_dim(dim, self.ndim)] = index
+        return self[tuple(full)]
+
+    def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
+        return _tensor.where(mask, value, self)
+
+
+
+def _basic_index_name(index: Any) -> str:
+    """PyTorch applies a basic index one dimension at a time; its grad_fn is the last step's."""
+    items = index if isinstance(index, tuple) else (index,)
+    for item in reversed(items):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice):
+            if item != slice(None):
+                return "SliceBackward0"
+        elif item is not Ellipsis:
+            return "SelectBackward0"
+    return "AliasBackward0"
+
+
+def _along_dim_index(xp: Any, index: Any, dim: int) -> tuple:
+    """An advanced-index tuple that picks ``index`` along ``dim`` and every position elsewhere."""
+    parts = []
+    for axis in range(index.ndim):
+        if axis == dim:
+            parts.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[axis] = index.shape[axis]
+            parts.append(xp.arange(index.shape[axis]).reshape(shape))
+    return tuple(parts)
+
+
+def _convert_index(index: Any, tensor: _tensor.Tensor) -> tuple[Any, bool]:
+    """Turn a PyTorch index into a NumPy one; report whether it uses advanced (array) indexing."""
+    items = index if isinstance(index, tuple) else (index,)
+    converted, advanced = [], False
+    for item in items:
+        if isinstance(item, _tensor.Tensor):
+            if item.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if item.device != tensor.device:
+                raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor ({tensor.device})")
+            item = item._data
+            if item.ndim == 0 and item.dtype != np.bool_:
+                item = int(item)
+            else:
+                advanced = True
+        elif isinstance(item, (list, np.ndarray)):
+            array = np.asarray(item)
+            if array.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            item = tensor._xp.asarray(array)
+            advanced = True
+        elif isinstance(item, builtins.bool):
+            advanced = True
+        elif not (item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer))):
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(item).__name__})")
+        converted.append(item)
+    return (tuple(converted) if isinstance(index, tuple) else converted[0]), advanced
