@@ -39,6 +39,11 @@ op("mul_scalar", lambda ns, a: a * -1.5, farg(2, 3), shapes=UNARY)
 op("div_scalar", lambda ns, a: a / 3.0, farg(2, 3), shapes=UNARY)
 op("rdiv_scalar", lambda ns, a: 3.0 / a, farg(2, 3, **NONZERO), shapes=UNARY)
 op("neg", lambda ns, a: -a, farg(2, 3), shapes=UNARY)
+# step functions: their gradient is 0 (PyTorch's too); inputs kept away from the jumps
+op("round", lambda ns, a: ns.round(a * 3),
+   farg(2, 3, low=-1.0, high=1.0, avoid=(-5 / 6, -0.5, -1 / 6, 1 / 6, 0.5, 5 / 6), margin=0.02))
+op("floor_ceil_sign", lambda ns, a: a.floor() + a.ceil() * 2 + a.sign() * a,
+   farg(2, 3, avoid=(-1.0, 0.0, 1.0), margin=0.02))
 # remainder jumps where a / b is a whole number; random inputs land there with probability ~0
 op("remainder", lambda ns, a, b: a % b, farg(2, 3), farg(3, **POSITIVE), shapes=BINARY)
 op("remainder_scalar", lambda ns, a: a % 1.5, farg(2, 3), shapes=UNARY)

@@ -281,6 +281,16 @@ def test_bad_input_raises_like_torch():
         tg.ones(2, 3).expand(4, 3)
 
 
+@pytest.mark.parametrize("left,right", [("float64", "float32"), ("int64", "float32"), ("float32", "int32")])
+def test_matmul_dtype_mismatch_message_matches_torch(left, right):
+    messages = []
+    for m in (tg, torch):
+        with pytest.raises(RuntimeError) as info:
+            m.ones(2, 2, dtype=getattr(m, left)) @ m.ones(2, 2, dtype=getattr(m, right))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
 # ----------------------------------------------------------------- lecture code, both frameworks
 
 def _manual_gradient_descent(m, X, Y, w0, b0, style):

@@ -43,7 +43,7 @@ def _method(name: str) -> Any:
     return function
 
 
-for _name in ("exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "square", "sum", "mean", "max", "min",
+for _name in ("exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "square", "round", "floor", "ceil", "sign", "sum", "mean", "max", "min",
               "amax", "amin", "argmax", "argmin", "var", "std", "logsumexp", "softmax", "log_softmax",
               "matmul", "mm", "dot", "transpose", "permute", "reshape", "flatten", "squeeze", "unsqueeze",
               "clamp", "clip", "maximum", "minimum", "pow", "add", "sub", "mul", "div", "neg", "gather",

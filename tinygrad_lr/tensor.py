@@ -474,7 +474,11 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {right}); "
                                f"shapes {tuple(self.shape)} and {tuple(other.shape)}")
         if self.dtype is not other.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {self.dtype} != {other.dtype}")
+            c_names = {"float64": "double", "float32": "float", "int64": "long int", "int32": "int",
+                       "float16": "c10::Half", "bool": "bool"}  # PyTorch names the C types here
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                               f"{c_names.get(self.dtype.name, self.dtype.name)} != "
+                               f"{c_names.get(other.dtype.name, other.dtype.name)}")
         try:
             return L.MatMul.apply(self, other)
         except ValueError as e:  # batch dims that do not broadcast
@@ -574,6 +578,18 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
 
     def relu(self) -> "Tensor":
         return E.Relu.apply(self)
+
+    def round(self) -> "Tensor":
+        return E.Round.apply(self) if self.dtype.is_floating_point else self
+
+    def floor(self) -> "Tensor":
+        return E.Floor.apply(self) if self.dtype.is_floating_point else self
+
+    def ceil(self) -> "Tensor":
+        return E.Ceil.apply(self) if self.dtype.is_floating_point else self
+
+    def sign(self) -> "Tensor":
+        return E.Sign.apply(self)
 
     def square(self) -> "Tensor":
         return self ** 2

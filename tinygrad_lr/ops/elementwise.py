@@ -62,6 +62,46 @@ class Div(Function):
         return grad_a, -grad_a * out
 
 
+class _Stepwise(Function):
+    """A piecewise-constant op (round, floor, ceil, sign): d/da = 0 wherever it is defined, and
+    PyTorch returns 0 at the jumps too."""
+
+    def backward(self, out_grad):
+        return self.xp.zeros_like(out_grad)
+
+
+class Round(_Stepwise):
+    """out = a rounded to the nearest integer, halves to even (as PyTorch and NumPy);  d/da = 0"""
+    torch_name = "RoundBackward0"
+
+    def forward(self, a):
+        return self.xp.round(a)
+
+
+class Floor(_Stepwise):
+    """out = ⌊a⌋;  d/da = 0"""
+    torch_name = "FloorBackward0"
+
+    def forward(self, a):
+        return self.xp.floor(a)
+
+
+class Ceil(_Stepwise):
+    """out = ⌈a⌉;  d/da = 0"""
+    torch_name = "CeilBackward0"
+
+    def forward(self, a):
+        return self.xp.ceil(a)
+
+
+class Sign(_Stepwise):
+    """out = −1, 0 or 1;  d/da = 0"""
+    torch_name = "SignBackward0"
+
+    def forward(self, a):
+        return self.xp.sign(a)
+
+
 class Remainder(Function):
     """out = a - floor(a / b) * b (Python's and PyTorch's sign convention);
     d/da = 1, d/db = -floor(a / b)"""
