@@ -19,9 +19,8 @@ one gradient per parent. The engine then, in this one place for every op:
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from .backend import sum_leading
 
@@ -46,7 +45,8 @@ def _set_grad_enabled(mode: bool) -> None:
 
 
 class _GradMode(contextlib.ContextDecorator):
-    """Base of the grad-mode switches: a context manager that is also a decorator."""
+    """Base of the grad-mode switches: a context manager that is also a decorator (ContextDecorator
+    enters a fresh copy, from ``_recreate_cm``, around every call of a decorated function)."""
 
     mode = True
 
@@ -57,12 +57,8 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc: object) -> None:
         _set_grad_enabled(self._previous)
 
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
-                return fn(*args, **kwargs)
-        return wrapper
+    def _recreate_cm(self) -> "_GradMode":
+        return type(self)()
 
 
 class no_grad(_GradMode):
@@ -87,12 +83,8 @@ class inference_mode(_GradMode):
         if self.enabled:
             _set_grad_enabled(False)
 
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with inference_mode(self.enabled):
-                return fn(*args, **kwargs)
-        return wrapper
+    def _recreate_cm(self) -> "inference_mode":
+        return inference_mode(self.enabled)
 
 
 class set_grad_enabled(_GradMode):
@@ -108,13 +100,10 @@ class set_grad_enabled(_GradMode):
 
     def __call__(self, fn: Callable) -> Callable:
         _set_grad_enabled(self._previous)  # used as a decorator: do not change the global mode
-        mode = self.mode
+        return super().__call__(fn)
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-        return wrapper
+    def _recreate_cm(self) -> "set_grad_enabled":
+        return set_grad_enabled(self.mode)
 
 
 # ------------------------------------------------------------------------------------- graph nodes
@@ -338,12 +327,8 @@ def _accumulate(leaf: "Tensor", grad: Any, owned: bool = False) -> None:
             copy = xp.empty_like(leaf._data)  # same dtype, shape and layout as the leaf
             copy[...] = grad
             grad = copy
-        leaf.grad = Tensor._wrap(grad, leaf.device)
+        leaf._grad = Tensor._wrap(grad, leaf.device)  # the engine's own array: no setter checks
     else:
         # asarray: NumPy returns a scalar, not a 0-d array, for 0-d + 0-d; .grad must stay mutable
         leaf.grad._data = xp.asarray(leaf.grad._data + grad)
 
-
-def iter_graph(root: Function) -> Iterator[Function]:
-    """Walk the nodes under ``root`` (for inspection and teaching)."""
-    yield from _topological_order(root)
