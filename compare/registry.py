@@ -196,18 +196,21 @@ _LOADED = False
 
 
 def load_cases() -> None:
-    """Import the case files; each registers its cases on import. Files whose layer does not exist
-    yet (nn, optim) register nothing."""
+    """Import every ``cases_*.py`` file of this package; each registers its cases on import, so a new
+    family of cases is a new file and nothing here changes. A file whose layer does not exist yet
+    raises ``ModuleNotFoundError`` naming itself and registers nothing."""
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
-    from . import cases_ops  # noqa: F401
-    for optional in ("cases_nn", "cases_training"):
+    import pkgutil
+    from pathlib import Path
+    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("cases_"))
+    for name in ["cases_ops"] + [n for n in names if n != "cases_ops"]:
         try:
-            __import__(f"{__package__}.{optional}")
+            __import__(f"{__package__}.{name}")
         except ModuleNotFoundError as e:
-            if e.name != f"{__package__}.{optional}":
+            if e.name != f"{__package__}.{name}":
                 raise
 
 

@@ -79,9 +79,9 @@ def test_check_reports_each_kind_of_disagreement(ours, message):
 def test_gradient_check_uses_a_random_upstream_gradient():
     """A backward that is only right for a uniform upstream gradient (what ``.sum().backward()``
     sends) must fail: the harness sends a random one."""
-    from tinygrad_lr.autograd import Function
+    from tinygrad_lr.autograd import Op
 
-    class DoubleAveragingGrad(Function):
+    class DoubleAveragingGrad(Op):
         def forward(self, a):
             return 2 * a
 

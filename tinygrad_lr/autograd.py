@@ -1,6 +1,6 @@
-"""The autograd engine: graph nodes (``Function``), grad modes, and ``backward``.
+"""The autograd engine: graph nodes (``Op``), grad modes, and ``backward``.
 
-How a graph is built: every differentiable op is a ``Function`` subclass. ``Fn.apply(*tensors)``
+How a graph is built: every differentiable op is an ``Op`` subclass. ``OpClass.apply(*tensors)``
 runs ``forward`` on the plain arrays and, when any input requires grad (and grad mode is on),
 records a node that remembers its ``parents`` and whatever ``forward`` saved. The output tensor's
 ``grad_fn`` is that node.
@@ -125,7 +125,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     return grad
 
 
-class Function:
+class Op:
     """One node of the graph: an op's forward and backward on plain arrays.
 
     Subclasses implement ``forward(self, *arrays, **options) -> array`` and
@@ -223,14 +223,14 @@ def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None
 
 # ------------------------------------------------------------------------------------------ engine
 
-def _topological_order(root: Function) -> list[Function]:
+def _topological_order(root: Op) -> list[Op]:
     """Nodes reachable from ``root``, each before every node it feeds gradient into.
 
     An iterative depth-first post-order (explicit stack instead of recursion), then reversed.
     """
-    order: list[Function] = []
+    order: list[Op] = []
     visited: set[int] = set()
-    stack: list[tuple[Function, bool]] = [(root, False)]
+    stack: list[tuple[Op, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if children_done:

@@ -1,6 +1,6 @@
 """Graph nodes for the losses whose gradient is simplest written directly.
 
-Each is an autograd ``Function`` like those in ``tinygrad_lr/ops``: forward and backward on
+Each is an autograd ``Op`` like those in ``tinygrad_lr/ops``: forward and backward on
 plain arrays, the derivative in the docstring. Built from smaller ops these losses would be
 slower and, at their edges, wrong: log(0) = −inf gives NaN gradients in a chain of
 log → clamp → mul, while PyTorch's own formulas stay finite. ``nn.functional`` checks the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Op
 
 
 def _reduce(loss, reduction: str, denominator=None):
@@ -37,7 +37,7 @@ def _expand_grad(xp, out_grad, shape, reduction: str, denominator=None):
     return xp.broadcast_to(out_grad, shape)
 
 
-class NegativeLogLikelihood(Function):
+class NegativeLogLikelihood(Op):
     """Class-index loss on log-probabilities ``logp`` (class dimension 1, or 0 for one sample).
 
     For sample i with class y_i, class weights w and label smoothing ε over C classes, the
@@ -104,7 +104,7 @@ def _target_positions(xp, target, class_dim: int) -> tuple:
     return tuple(parts)
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Op):
     """loss = −(y · log x + (1 − y) · log(1 − x)), each log clamped at −100 like PyTorch
     (so x = 0 or 1 gives a finite loss);  per element, before weighting and reduction.
 
@@ -132,7 +132,7 @@ class BinaryCrossEntropy(Function):
         return grad_x, grad_y
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogits(Op):
     """BCE on logits x (σ folded in), optionally with ``pos_weight`` p on the positive term:
 
         loss = (1 − y) · x + l · softplus(−x),   l = (p − 1) · y + 1,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import Function
+from ..autograd import Op
 
 
-class Add(Function):
+class Add(Op):
     """out = a + b;  d/da = 1, d/db = 1"""
     torch_name = "AddBackward0"
 
@@ -23,7 +23,7 @@ class Add(Function):
         return out_grad, out_grad
 
 
-class Sub(Function):
+class Sub(Op):
     """out = a - b;  d/da = 1, d/db = -1"""
     torch_name = "SubBackward0"
 
@@ -34,7 +34,7 @@ class Sub(Function):
         return out_grad, -out_grad
 
 
-class Mul(Function):
+class Mul(Op):
     """out = a * b;  d/da = b, d/db = a"""
     torch_name = "MulBackward0"
 
@@ -47,7 +47,7 @@ class Mul(Function):
         return out_grad * b, out_grad * a
 
 
-class Div(Function):
+class Div(Op):
     """out = a / b;  d/da = 1/b, d/db = -a/b² = -out/b"""
     torch_name = "DivBackward0"
 
@@ -62,7 +62,7 @@ class Div(Function):
         return grad_a, -grad_a * out
 
 
-class _Stepwise(Function):
+class _Stepwise(Op):
     """A piecewise-constant op (round, floor, ceil, sign): d/da = 0 wherever it is defined, and
     PyTorch returns 0 at the jumps too."""
 
@@ -102,7 +102,7 @@ class Sign(_Stepwise):
         return self.xp.sign(a)
 
 
-class Remainder(Function):
+class Remainder(Op):
     """out = a - floor(a / b) * b (Python's and PyTorch's sign convention);
     d/da = 1, d/db = -floor(a / b)"""
     torch_name = "RemainderBackward1"
@@ -116,7 +116,7 @@ class Remainder(Function):
         return out_grad, -out_grad * self.xp.floor_divide(a, b)
 
 
-class Neg(Function):
+class Neg(Op):
     """out = -a;  d/da = -1"""
     torch_name = "NegBackward0"
 
@@ -127,7 +127,7 @@ class Neg(Function):
         return -out_grad
 
 
-class PowScalar(Function):
+class PowScalar(Op):
     """out = a ** p for a Python number p;  d/da = p * a ** (p - 1)"""
     torch_name = "PowBackward0"
 
@@ -142,7 +142,7 @@ class PowScalar(Function):
         return out_grad * (p * a ** (p - 1))
 
 
-class Pow(Function):
+class Pow(Op):
     """out = a ** b for tensors;  d/da = b * a ** (b - 1),  d/db = out * ln(a)
 
     As in PyTorch, d/db is taken as 0 where a == 0 and b >= 0 (the limit of a^b ln a), not NaN.
@@ -168,7 +168,7 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class Exp(Function):
+class Exp(Op):
     """out = e^a;  d/da = e^a = out"""
     torch_name = "ExpBackward0"
 
@@ -182,7 +182,7 @@ class Exp(Function):
         return out_grad * out
 
 
-class Log(Function):
+class Log(Op):
     """out = ln a;  d/da = 1/a"""
     torch_name = "LogBackward0"
 
@@ -195,7 +195,7 @@ class Log(Function):
         return out_grad / a
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     """out = √a;  d/da = 1 / (2√a)"""
     torch_name = "SqrtBackward0"
 
@@ -209,7 +209,7 @@ class Sqrt(Function):
         return out_grad / (2 * out)
 
 
-class Abs(Function):
+class Abs(Op):
     """out = |a|;  d/da = sign(a) (0 at 0, PyTorch's choice)"""
     torch_name = "AbsBackward0"
 
@@ -222,7 +222,7 @@ class Abs(Function):
         return out_grad * self.xp.sign(a)
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """out = 1 / (1 + e^-a);  d/da = out * (1 - out)
 
     Computed as exp(-log(1 + e^-a)) with ``logaddexp``, which neither overflows for very negative
@@ -241,7 +241,7 @@ class Sigmoid(Function):
         return out_grad * out * (1 - out)
 
 
-class Tanh(Function):
+class Tanh(Op):
     """out = tanh a;  d/da = 1 - out²"""
     torch_name = "TanhBackward0"
 
@@ -255,7 +255,7 @@ class Tanh(Function):
         return out_grad * (1 - out * out)
 
 
-class Relu(Function):
+class Relu(Op):
     """out = max(a, 0);  d/da = 1 where a > 0, else 0 (0 at a == 0, as PyTorch)"""
     torch_name = "ReluBackward0"
 
@@ -269,7 +269,7 @@ class Relu(Function):
         return out_grad * (out > 0)
 
 
-class LeakyRelu(Function):
+class LeakyRelu(Op):
     """out = a if a > 0 else slope * a;  d/da = 1 where a > 0, else slope"""
     torch_name = "LeakyReluBackward0"
 
@@ -282,7 +282,7 @@ class LeakyRelu(Function):
         return self.xp.where(a > 0, out_grad, out_grad * slope)
 
 
-class Clamp(Function):
+class Clamp(Op):
     """out = min(max(a, low), high);  d/da = 1 where low <= a <= high (bounds included), else 0"""
     torch_name = "ClampBackward1"
 
@@ -300,7 +300,7 @@ class Clamp(Function):
         return out_grad * inside
 
 
-class Maximum(Function):
+class Maximum(Op):
     """out = max(a, b);  the gradient goes to the larger input, split in half on ties (PyTorch)"""
     torch_name = "MaximumBackward0"
 
@@ -315,7 +315,7 @@ class Maximum(Function):
         return out_grad * share_a, out_grad * (1 - share_a)
 
 
-class Minimum(Function):
+class Minimum(Op):
     """out = min(a, b);  the gradient goes to the smaller input, split in half on ties"""
     torch_name = "MinimumBackward0"
 
@@ -330,7 +330,7 @@ class Minimum(Function):
         return out_grad * share_a, out_grad * (1 - share_a)
 
 
-class Where(Function):
+class Where(Op):
     """out = a where condition else b;  d/da = condition, d/db = not condition"""
     torch_name = "WhereBackward0"
 

@@ -7,11 +7,11 @@ For out = A @ B with A (n, k) and B (k, m):  grad_A = out_grad @ Bᵀ  and  grad
 """
 from __future__ import annotations
 
-from ..autograd import Function, unbroadcast
+from ..autograd import Op, unbroadcast
 from ..backend import sum_leading
 
 
-class MatMul(Function):
+class MatMul(Op):
     torch_name = "MmBackward0"
 
     def forward(self, a, b):
@@ -52,7 +52,7 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-class Linear(Function):
+class Linear(Op):
     """out = x @ Wᵀ + b (``nn.functional.linear``), fused into one node.
 
     grad_x = out_grad @ W,  grad_W = out_gradᵀ @ x,  grad_b = Σ over rows of out_grad.

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import Function
+from ..autograd import Op
 from ..backend import move, reshape_view, scatter_add
 
 
-class Reshape(Function):
+class Reshape(Op):
     """out = a with a new shape;  grad_a = out_grad reshaped back"""
     torch_name = "ViewBackward0"
 
@@ -31,7 +31,7 @@ class Squeeze(Reshape):
     torch_name = "SqueezeBackward1"
 
 
-class Permute(Function):
+class Permute(Op):
     """out = a with its axes reordered;  grad_a = out_grad with the inverse order"""
     torch_name = "PermuteBackward0"
 
@@ -47,7 +47,7 @@ class Permute(Function):
         return out_grad.transpose(inverse)
 
 
-class Transpose(Function):
+class Transpose(Op):
     """out = a with two axes swapped;  grad_a = out_grad with them swapped back"""
     torch_name = "TransposeBackward0"
 
@@ -64,7 +64,7 @@ class T(Transpose):
     torch_name = "TBackward0"
 
 
-class Expand(Function):
+class Expand(Op):
     """out = a broadcast to a larger shape (a view);  grad_a = out_grad summed back by the engine"""
     torch_name = "ExpandBackward0"
 
@@ -75,7 +75,7 @@ class Expand(Function):
         return out_grad
 
 
-class Index(Function):
+class Index(Op):
     """out = a[index];  grad_a = zeros with out_grad added at the indexed positions.
 
     Repeated integer indices (``x[[0, 0]]``) read one position twice, so its gradient must be the
@@ -108,7 +108,7 @@ class MaxAlongDim(Index):
     torch_name = "MaxBackward0"
 
 
-class Cat(Function):
+class Cat(Op):
     """out = the inputs joined along ``dim``;  each grad is its slice of out_grad"""
     torch_name = "CatBackward0"
 
@@ -128,7 +128,7 @@ class Cat(Function):
         return tuple(grads)
 
 
-class Stack(Function):
+class Stack(Op):
     """out = the inputs stacked along a new axis ``dim``;  grad_i = out_grad[..., i, ...]"""
     torch_name = "StackBackward0"
 
@@ -141,7 +141,7 @@ class Stack(Function):
         return tuple(self.xp.take(out_grad, i, axis=dim) for i in range(count))
 
 
-class Cast(Function):
+class Cast(Op):
     """out = a converted to another dtype;  grad_a = out_grad converted back"""
     torch_name = "ToCopyBackward0"
 
@@ -154,7 +154,7 @@ class Cast(Function):
         return out_grad.astype(dtype)
 
 
-class ToDevice(Function):
+class ToDevice(Op):
     """out = a copied to another device;  grad_a = out_grad copied back"""
     torch_name = "ToCopyBackward0"
 
@@ -169,7 +169,7 @@ class ToDevice(Function):
         return move(out_grad, source)
 
 
-class Clone(Function):
+class Clone(Op):
     """out = a copy of a;  grad_a = out_grad"""
     torch_name = "CloneBackward0"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import Function
+from ..autograd import Op
 
 
 def _expand_back(xp: Any, grad: Any, shape: tuple[int, ...], dims: tuple[int, ...], keepdim: bool) -> Any:
@@ -24,7 +24,7 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...]) -> int:
     return n
 
 
-class Sum(Function):
+class Sum(Op):
     """out = Σ a over dims;  d/da = 1 at every summed position"""
     torch_name = "SumBackward1"
 
@@ -37,7 +37,7 @@ class Sum(Function):
         return _expand_back(self.xp, out_grad, shape, dims, keepdim)
 
 
-class Mean(Function):
+class Mean(Op):
     """out = (1/n) Σ a over dims;  d/da = 1/n"""
     torch_name = "MeanBackward1"
 
@@ -50,7 +50,7 @@ class Mean(Function):
         return _expand_back(self.xp, out_grad / _count(shape, dims), shape, dims, keepdim)
 
 
-class Amax(Function):
+class Amax(Op):
     """out = max of a over dims;  d/da = 1/k at each of the k positions equal to the max, else 0
 
     This is PyTorch's rule for ``max()``/``amax``: ties share the gradient evenly.
@@ -74,7 +74,7 @@ def _degrees_of_freedom(shape: tuple[int, ...], dims: tuple[int, ...], correctio
     return max(_count(shape, dims) - correction, 0)
 
 
-class Var(Function):
+class Var(Op):
     """out = Σ (a - mean)² / (n - correction);  d/da = 2 (a - mean) / (n - correction)"""
     torch_name = "VarBackward0"
 
@@ -90,7 +90,7 @@ class Var(Function):
         return grad * (centered * 2) / _degrees_of_freedom(centered.shape, dims, correction)
 
 
-class Std(Function):
+class Std(Op):
     """out = √var;  d/da = (a - mean) / ((n - correction) · out), and 0 where out == 0 (PyTorch's
     choice for a constant input, instead of 0/0)"""
     torch_name = "StdBackward0"
@@ -111,7 +111,7 @@ class Std(Function):
         return xp.where(out == 0, 0, grad * centered / safe)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """out = log Σ e^a over dims, computed as m + log Σ e^(a - m) with m = max a (no overflow);
     d/da = e^(a - out) = softmax(a)"""
     torch_name = "LogsumexpBackward0"
@@ -129,7 +129,7 @@ class LogSumExp(Function):
         return _expand_back(self.xp, out_grad, a.shape, dims, keepdim) * self.xp.exp(a - out)
 
 
-class Softmax(Function):
+class Softmax(Op):
     """out_i = e^(a_i - max) / Σ_j e^(a_j - max);  grad_a = out * (g - Σ_j g_j out_j)"""
     torch_name = "SoftmaxBackward0"
 
@@ -145,7 +145,7 @@ class Softmax(Function):
         return out * (out_grad - (out_grad * out).sum(axis=dim, keepdims=True))
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """out = a - logsumexp(a);  grad_a = g - softmax(a) * Σ_j g_j"""
     torch_name = "LogSoftmaxBackward0"
 
