@@ -13,6 +13,8 @@ from ...ops import linalg as L
 from ...random import _generator
 from ...tensor import Tensor
 
+__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot"]
+
 # ------------------------------------------------------------------------------------ activations
 
 
