@@ -8,3 +8,4 @@ from .activation import *  # noqa: F401,F403
 from .activation import _softmax_dim  # noqa: F401
 from .loss import *  # noqa: F401,F403
 from .loss import _reduction, _reduce  # noqa: F401
+from .normalization import *  # noqa: F401,F403
