@@ -1,6 +1,7 @@
 """``python -m compare``: the parity report of every registry case against PyTorch.
 
     python -m compare [--device cpu|cuda|all] [--quick] [--json PATH] [--seed N] [--filter PATTERN]
+    python -m compare script SCRIPT [--rtol R] [--ignore REGEX] [--json PATH] [-- ARGS]  (compare/script.py)
 
 Prints one row per (case, pairing, dtype) with the worst absolute and relative error over the
 seeds, the tolerance and the status, then a one-line summary; exits 1 when any case fails.
@@ -84,6 +85,14 @@ def run(device: str = "all", quick: bool = False, seed: int = 0, pattern: str | 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["script"]:  # python -m compare script SCRIPT: a whole script in both frameworks
+        from .script import main as script_main
+        return script_main(argv[1:])
+    from .script import torch_missing_message
+    if torch_missing_message():
+        print(torch_missing_message(), file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m compare", description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", choices=("cpu", "cuda", "all"), default="all",
                         help="which pairings to run (default: all that this machine has)")
