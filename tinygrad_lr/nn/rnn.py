@@ -1,0 +1,414 @@
+"""Recurrent layers: ``RNN`` (tanh or relu), ``LSTM``, ``GRU`` and their one-step ``...Cell`` forms.
+
+Parameters, their names and registration order are PyTorch's (``weight_ih_l0``, ``weight_hh_l0``,
+``bias_ih_l0``, ``bias_hh_l0``, then ``..._reverse`` for the backward direction, layer by layer),
+so state dicts move between the two frameworks as they are. Gates are stacked along the rows of
+each weight in PyTorch's order: LSTM (i, f, g, o), GRU (r, z, n). Every parameter starts from
+U(−1/√hidden_size, 1/√hidden_size).
+
+Each layer and direction runs as one graph node (``ops.rnn.RecurrentLayer``: the time loop and
+backpropagation through time on plain arrays); this module checks arguments as PyTorch does,
+arranges the input as packed rows (a padded batch is the case where every step has all rows),
+stacks the layers with dropout between them in training, and shapes the outputs back.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+from ..creation import empty, zeros
+from ..ops.rnn import GATES, RecurrentLayer
+from ..tensor import Tensor
+from ..tensor_shape import cat, stack
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+from .utils.rnn import PackedSequence
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+def _run_layer(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, weights: list[Tensor],
+               batch_sizes: tuple[int, ...], reverse: bool = False, outputs: bool = True) -> tuple:
+    """One layer and direction: (per-step outputs or None, final h, final c or None)."""
+    inputs = [x, h0] + ([c0] if mode == "LSTM" else []) + list(weights)
+    result = RecurrentLayer.apply(*inputs, mode=mode, batch_sizes=batch_sizes, reverse=reverse,
+                                  bias=len(weights) == 4, outputs=outputs)
+    S, N = (x.shape[0] if outputs else 0), h0.shape[0]
+    out = result[:S] if outputs else None
+    if mode != "LSTM":
+        return out, (result[S:] if outputs else result), None
+    return out, result[S:S + N], result[S + N:]
+
+
+class RNNBase(Module):
+    """What RNN, LSTM and GRU share: parameters, argument checks, the layer stack."""
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=2)
+        for name, value, kind in (("bias", bias, bool), ("batch_first", batch_first, bool),
+                                  ("input_size", input_size, int), ("hidden_size", hidden_size, int)):
+            if not isinstance(value, kind):
+                raise TypeError(f"{name} should be of type {kind.__name__}, got: {type(value).__name__}")
+            if kind is int and value <= 0:
+                raise ValueError(f"{name} must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size > 0:
+            raise NotImplementedError("LSTM with proj_size > 0 is not supported by tinygrad_lr")
+        if mode not in GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        gate_size = GATES[mode] * hidden_size
+        directions = 2 if bidirectional else 1
+        self._flat_weights_names: list[str] = []
+        self._all_weights: list[list[str]] = []
+        for layer in range(num_layers):
+            for direction in range(directions):
+                layer_input_size = input_size if layer == 0 else hidden_size * directions
+                shapes = [(gate_size, layer_input_size), (gate_size, hidden_size)]
+                names = ["weight_ih_l{}{}", "weight_hh_l{}{}"]
+                if bias:
+                    shapes += [(gate_size,), (gate_size,)]
+                    names += ["bias_ih_l{}{}", "bias_hh_l{}{}"]
+                names = [n.format(layer, "_reverse" if direction == 1 else "") for n in names]
+                for name, shape in zip(names, shapes):
+                    setattr(self, name, Parameter(empty(shape, device=device, dtype=dtype)))
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def flatten_parameters(self) -> None:
+        """A no-op, as in PyTorch off cuDNN: there is no flat weight buffer to rebuild here."""
+
+    @property
+    def _flat_weights(self) -> list[Parameter]:
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    # ------------------------------------------------------------------------------------ checks
+    def check_input(self, input: Tensor, batch_sizes: Any) -> None:  # noqa: A002 - PyTorch's names
+        weight_dtype = self._flat_weights[0].dtype
+        if input.dtype is not weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight_dtype}). "
+                             f"Convert input: input.to({weight_dtype}), or convert model: model.to({input.dtype})")
+        expected = 2 if batch_sizes is not None else 3
+        if input.dim() != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {input.size(-1)}")
+
+    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Any) -> tuple[int, int, int]:  # noqa: A002
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, self.hidden_size)
+
+    def check_hidden_size(self, hx: Tensor, expected: tuple[int, int, int],
+                          msg: str = "Expected hidden size {}, got {}") -> None:
+        if tuple(hx.size()) != tuple(expected):
+            raise RuntimeError(msg.format(expected, list(hx.size())))
+
+    def check_forward_args(self, input: Tensor, hidden: Any, batch_sizes: Any) -> None:  # noqa: A002
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx: Any, permutation: Tensor | None) -> Any:
+        return hx if permutation is None else hx.index_select(1, permutation)
+
+    # ----------------------------------------------------------------------------------- forward
+    def _zeros_state(self, input: Tensor, batch: int) -> Tensor:
+        return zeros(self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size,
+                     dtype=input.dtype, device=input.device)
+
+    def _stack(self, data: Tensor, batch_sizes: tuple[int, ...], h0: Tensor, c0: Tensor | None) -> tuple:
+        """Every layer over packed rows ``data``: (last layer's output rows, h_n, c_n or None)."""
+        directions = 2 if self.bidirectional else 1
+        finals_h, finals_c = [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                k = layer * directions + direction
+                out, h, c = _run_layer(self.mode, data, h0[k], None if c0 is None else c0[k],
+                                       self.all_weights[k], batch_sizes, reverse=direction == 1)
+                outputs.append(out)
+                finals_h.append(h)
+                finals_c.append(c)
+            data = outputs[0] if directions == 1 else cat(outputs, dim=1)
+            if self.dropout != 0 and self.training and layer < self.num_layers - 1:
+                data = F.dropout(data, self.dropout, True)
+        return data, stack(finals_h), (stack(finals_c) if c0 is not None else None)
+
+    def _forward(self, input: Any, hx: Any) -> tuple:  # noqa: A002
+        """The shared forward: PyTorch's argument handling around ``_stack``."""
+        lstm = self.mode == "LSTM"
+        if isinstance(input, PackedSequence):
+            data, batch_sizes_tensor, sorted_indices, unsorted_indices = input
+            batch_sizes = tuple(int(b) for b in batch_sizes_tensor.tolist())
+            if hx is None:
+                hx = (self._zeros_state(data, batch_sizes[0]),) * 2 if lstm else self._zeros_state(data, batch_sizes[0])
+            else:
+                hx = self.permute_hidden(hx, sorted_indices)
+            self.check_forward_args(data, hx, batch_sizes_tensor)
+            out, h_n, c_n = self._stack(data, batch_sizes, *(hx if lstm else (hx, None)))
+            hidden = (h_n, c_n) if lstm else h_n
+            return PackedSequence(out, batch_sizes_tensor, sorted_indices, unsorted_indices), \
+                self.permute_hidden(hidden, unsorted_indices)
+        name = "RNN" if self.mode.startswith("RNN") else self.mode
+        if input.dim() not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D"
+                             + (" instead" if lstm else " tensor instead"))
+        batched = input.dim() == 3
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+        if hx is not None:
+            dims = [t.dim() for t in hx] if lstm else [hx.dim()]
+            want = 3 if batched else 2
+            if any(d != want for d in dims):
+                kind = "batched 3-D" if batched else "unbatched 2-D"
+                if lstm:
+                    raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                                       f"({dims[0]}-D, {dims[1]}-D) tensors")
+                raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got {dims[0]}-D tensor")
+            if not batched:
+                hx = tuple(t.unsqueeze(1) for t in hx) if lstm else hx.unsqueeze(1)
+        batch = input.size(batch_dim)
+        if hx is None:
+            hx = (self._zeros_state(input, batch),) * 2 if lstm else self._zeros_state(input, batch)
+        self.check_forward_args(input, hx, None)
+        x = input.transpose(0, 1) if self.batch_first else input  # time-major (T, N, input_size)
+        T, N = x.shape[0], x.shape[1]
+        out, h_n, c_n = self._stack(x.reshape(T * N, x.shape[2]), (N,) * T, *(hx if lstm else (hx, None)))
+        output = out.reshape(T, N, out.shape[1])
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if not batched:
+            output = output.squeeze(batch_dim)
+            h_n, c_n = h_n.squeeze(1), (None if c_n is None else c_n.squeeze(1))
+        return output, ((h_n, c_n) if lstm else h_n)
+
+
+class RNN(RNNBase):
+    """h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) (or relu with ``nonlinearity="relu"``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.nonlinearity = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__("RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
+
+    def forward(self, input: Any, hx: Tensor | None = None) -> tuple:  # noqa: A002
+        return self._forward(input, hx)
+
+
+class LSTM(RNNBase):
+    """Gates i, f, g, o = σ, σ, tanh, σ of x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh;
+    c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t). ``proj_size`` > 0 is not supported."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__("LSTM", *args, **kwargs)
+
+    def get_expected_cell_size(self, input: Tensor, batch_sizes: Any) -> tuple[int, int, int]:  # noqa: A002
+        return self.get_expected_hidden_size(input, batch_sizes)
+
+    def check_forward_args(self, input: Tensor, hidden: Any, batch_sizes: Any) -> None:  # noqa: A002
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx: Any, permutation: Tensor | None) -> Any:
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
+
+    def forward(self, input: Any, hx: tuple[Tensor, Tensor] | None = None) -> tuple:  # noqa: A002
+        return self._forward(input, hx)
+
+
+class GRU(RNNBase):
+    """r, z = σ(…), n = tanh(x_t W_inᵀ + b_in + r ⊙ (h_{t−1} W_hnᵀ + b_hn)), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input: Any, hx: Tensor | None = None) -> tuple:  # noqa: A002
+        return self._forward(input, hx)
+
+
+# ------------------------------------------------------------------------------------------- cells
+
+class RNNCellBase(Module):
+    """One time step of a recurrent layer: parameters ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``."""
+
+    mode = ""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = Parameter(empty((num_chunks * hidden_size, input_size), device=device, dtype=dtype))
+        self.weight_hh = Parameter(empty((num_chunks * hidden_size, hidden_size), device=device, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(empty(num_chunks * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(empty(num_chunks * hidden_size, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _step(self, input: Tensor, states: list[Tensor | None]) -> tuple:  # noqa: A002
+        """PyTorch's checks and unbatched handling around one ``RecurrentLayer`` step."""
+        name = type(self).__name__
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        for i, state in enumerate(states):
+            if state is not None and state.dim() not in (1, 2):
+                what = f"hx[{i}]" if len(states) > 1 else "hidden"
+                raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {state.dim()}D instead")
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        zero = zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
+        states = [zero if s is None else (s if batched else s.unsqueeze(0)) for s in states]
+        if input.size(1) != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {self.input_size}")
+        for i, state in enumerate(states):
+            if input.size(0) != state.size(0):
+                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{i} batch size "
+                                   f"{state.size(0)}")
+            if state.size(1) != self.hidden_size:
+                raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {state.size(1)}, expected "
+                                   f"{self.hidden_size}")
+        if input.dtype is not self.weight_ih.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
+                               f"{_type_name(self.weight_ih)}")
+        weights = [self.weight_ih, self.weight_hh] + ([self.bias_ih, self.bias_hh] if self.bias else [])
+        _, h, c = _run_layer(self.mode, input, states[0], states[1] if len(states) > 1 else None, weights,
+                             (input.size(0),), outputs=False)
+        if not batched:
+            h, c = h.squeeze(0), (None if c is None else c.squeeze(0))
+        return h, c
+
+
+def _type_name(t: Tensor) -> str:
+    return t.type().split(".")[-1].replace("Tensor", "")  # torch.DoubleTensor -> Double
+
+
+class RNNCell(RNNCellBase):
+    """h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or relu)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    @property
+    def mode(self) -> str:  # type: ignore[override]
+        return "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        return self._step(input, [hx])[0]
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step: returns (h', c')."""
+
+    mode = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:  # noqa: A002
+        return self._step(input, [None, None] if hx is None else list(hx))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: returns h'."""
+
+    mode = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:  # noqa: A002
+        return self._step(input, [hx])[0]

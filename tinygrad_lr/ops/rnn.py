@@ -1,0 +1,179 @@
+"""Recurrent layers as one graph node per layer and direction, with backpropagation through time.
+
+A naive RNN builds a dozen small nodes per time step (matmuls, adds, sigmoids, slices) and pays
+the per-op Python cost for each. ``RecurrentLayer`` instead runs the whole time loop inside one
+``forward`` on plain arrays, saving each step's gates, and its ``backward`` runs the loop in
+reverse. The input-to-hidden products of all steps are one matrix product before the loop
+(gx = X W_ihᵀ + b_ih for every row at once), and so are the weight gradients after it
+(grad_W_ih = dGxᵀ X, grad_W_hh = dGhᵀ H_prev): only the hidden-to-hidden product must stay inside
+the loop, because h_t depends on h_{t-1}.
+
+Sequences of different lengths come *packed* (``nn.utils.rnn.PackedSequence``): rows are grouped
+by time step, step t holding ``batch_sizes[t]`` rows (the sequences still running, longest
+first). Step t updates only the first ``batch_sizes[t]`` rows of the running state; the other rows
+keep their state, which is then already final (forward direction) or still the initial one
+(reverse direction). A padded batch is the packed case with every ``batch_sizes[t] = N``.
+
+The step math (gate layouts as PyTorch's, pre = gx_t + gh_t with gh_t = h_{t-1} W_hhᵀ + b_hh):
+
+* RNN:  h = tanh(pre) or relu(pre);  d pre = dh · (1 − h²) or dh · [h > 0]
+* LSTM: i, f, g, o = σ, σ, tanh, σ of the four quarters of pre;  c = f ⊙ c_prev + i ⊙ g,
+  h = o ⊙ tanh(c).  With dc' = dc + dh ⊙ o ⊙ (1 − tanh²c):  d o = dh ⊙ tanh c,  d i = dc' ⊙ g,
+  d g = dc' ⊙ i,  d f = dc' ⊙ c_prev,  dc_prev = dc' ⊙ f;  through the nonlinearities
+  d pre_i = d i · i(1 − i) (likewise f, o) and d pre_g = d g · (1 − g²).
+* GRU:  r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h_prev.
+  d n = dh ⊙ (1 − z),  d z = dh ⊙ (h_prev − n),  d pre_n = d n ⊙ (1 − n²),  d r = d pre_n ⊙ gh_n;
+  so dgx = [d pre_r, d pre_z, d pre_n] but dgh = [d pre_r, d pre_z, d pre_n ⊙ r] (r multiplies
+  gh_n only), and h_prev also gets dh ⊙ z directly.
+
+For every mode, dh_prev = dgh_t W_hh (+ the direct GRU term), and the loop carries it back.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..autograd import Op
+from ..backend import sum_leading
+
+GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _sigmoid(xp: Any, a: Any) -> Any:
+    return xp.exp(-xp.logaddexp(0, -a))  # stable for large |a| (see ops.elementwise.Sigmoid)
+
+
+def _step(xp: Any, mode: str, gx: Any, gh: Any, h_prev: Any, c_prev: Any) -> tuple[Any, Any, tuple]:
+    """One time step: the new (h, c) and what its backward needs."""
+    if mode == "RNN_TANH":
+        h = xp.tanh(gx + gh)
+        return h, None, (h,)
+    if mode == "RNN_RELU":
+        h = xp.maximum(gx + gh, 0)
+        return h, None, (h,)
+    H = h_prev.shape[1]
+    if mode == "LSTM":
+        pre = gx + gh
+        i, f, o = _sigmoid(xp, pre[:, :H]), _sigmoid(xp, pre[:, H:2 * H]), _sigmoid(xp, pre[:, 3 * H:])
+        g = xp.tanh(pre[:, 2 * H:3 * H])
+        c = f * c_prev + i * g
+        tanh_c = xp.tanh(c)
+        return o * tanh_c, c, (i, f, g, o, c_prev, tanh_c)
+    # GRU
+    r = _sigmoid(xp, gx[:, :H] + gh[:, :H])
+    z = _sigmoid(xp, gx[:, H:2 * H] + gh[:, H:2 * H])
+    gh_n = gh[:, 2 * H:]
+    n = xp.tanh(gx[:, 2 * H:] + r * gh_n)
+    return n + z * (h_prev - n), None, (r, z, n, gh_n, h_prev)
+
+
+def _step_backward(xp: Any, mode: str, dh: Any, dc: Any, saved: tuple) -> tuple[Any, Any, Any, Any]:
+    """The step's gradients: (d gx, d gh, the direct part of dh_prev or None, dc_prev)."""
+    if mode == "RNN_TANH":
+        (h,) = saved
+        d_pre = dh * (1 - h * h)
+        return d_pre, d_pre, None, None
+    if mode == "RNN_RELU":
+        (h,) = saved
+        d_pre = dh * (h > 0)
+        return d_pre, d_pre, None, None
+    if mode == "LSTM":
+        i, f, g, o, c_prev, tanh_c = saved
+        dc = dc + dh * o * (1 - tanh_c * tanh_c)
+        d_pre = xp.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g * g),
+                                dh * tanh_c * o * (1 - o)], axis=1)
+        return d_pre, d_pre, None, dc * f
+    r, z, n, gh_n, h_prev = saved
+    d_pre_n = dh * (1 - z) * (1 - n * n)
+    d_pre_r = d_pre_n * gh_n * r * (1 - r)
+    d_pre_z = dh * (h_prev - n) * z * (1 - z)
+    dgx = xp.concatenate([d_pre_r, d_pre_z, d_pre_n], axis=1)
+    dgh = xp.concatenate([d_pre_r, d_pre_z, d_pre_n * r], axis=1)
+    return dgx, dgh, dh * z, None
+
+
+class RecurrentLayer(Op):
+    """One layer, one direction, over a whole (packed) sequence.
+
+    Inputs: x (S, input_size) packed rows, h0 (N, H), c0 (N, H) for LSTM only, W_ih, W_hh, and
+    b_ih, b_hh when ``bias``. The one output array stacks, along rows, the S per-step outputs
+    (when ``outputs``), the final h (N rows) and, for LSTM, the final c (N rows); the caller slices
+    them apart. The backward follows the module docstring, step by step in reverse.
+    """
+    torch_name = "RecurrentLayerBackward0"
+
+    def forward(self, x, h0, *rest, mode: str, batch_sizes: tuple[int, ...], reverse: bool = False,
+                bias: bool = True, outputs: bool = True):
+        xp = self.xp
+        lstm = mode == "LSTM"
+        c0, rest = (rest[0], rest[1:]) if lstm else (None, rest)
+        w_ih, w_hh = rest[0], rest[1]
+        b_ih, b_hh = (rest[2], rest[3]) if bias else (None, None)
+        gx = xp.dot(x, w_ih.T)
+        if bias:
+            gx += b_ih
+        h = h0.copy()
+        c = c0.copy() if lstm else None
+        S = x.shape[0]
+        h_prev_rows = xp.empty((S, h.shape[1]), dtype=h.dtype)  # h_{t-1} of every row, for grad_W_hh
+        out = xp.empty((S, h.shape[1]), dtype=h.dtype) if outputs else None
+        offsets = [0]
+        for size in batch_sizes[:-1]:
+            offsets.append(offsets[-1] + size)
+        steps = list(range(len(batch_sizes)))
+        if reverse:
+            steps.reverse()
+        saved_steps = []
+        for t in steps:
+            lo, bs = offsets[t], batch_sizes[t]
+            hp = h[:bs]
+            h_prev_rows[lo:lo + bs] = hp
+            gh = xp.dot(hp, w_hh.T)
+            if bias:
+                gh += b_hh
+            # h_prev from h_prev_rows and a copy of c_prev: the state arrays are overwritten next
+            h_new, c_new, saved = _step(xp, mode, gx[lo:lo + bs], gh, h_prev_rows[lo:lo + bs],
+                                        None if c is None else c[:bs].copy())
+            h[:bs] = h_new
+            if lstm:
+                c[:bs] = c_new
+            if outputs:
+                out[lo:lo + bs] = h_new
+            saved_steps.append(saved)
+        self.save(mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, h_prev_rows, bias, outputs)
+        parts = ([out] if outputs else []) + [h] + ([c] if lstm else [])
+        return xp.concatenate(parts, axis=0) if len(parts) > 1 else h
+
+    def backward(self, out_grad):
+        mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, h_prev_rows, bias, outputs = self.saved
+        xp = self.xp
+        S = x.shape[0]
+        N = (out_grad.shape[0] - (S if outputs else 0)) // (2 if mode == "LSTM" else 1)
+        start = S if outputs else 0
+        g_out = out_grad[:S] if outputs else None
+        dh = out_grad[start:start + N].copy()
+        dc = out_grad[start + N:].copy() if mode == "LSTM" else None
+        G = w_hh.shape[0]
+        dgx = xp.empty((S, G), dtype=x.dtype)
+        dgh = dgx if mode != "GRU" else xp.empty((S, G), dtype=x.dtype)
+        for t, saved in zip(reversed(steps), reversed(saved_steps)):
+            lo, bs = offsets[t], batch_sizes[t]
+            dh_t = dh[:bs] + g_out[lo:lo + bs] if outputs else dh[:bs]
+            dgx_t, dgh_t, direct, dc_prev = _step_backward(xp, mode, dh_t, None if dc is None else dc[:bs], saved)
+            dgx[lo:lo + bs] = dgx_t
+            if dgh is not dgx:
+                dgh[lo:lo + bs] = dgh_t
+            dh_prev = xp.dot(dgh_t, w_hh)
+            dh[:bs] = dh_prev if direct is None else dh_prev + direct
+            if dc is not None:
+                dc[:bs] = dc_prev
+        needs = self.needs_grad
+        grads = [xp.dot(dgx, w_ih) if needs[0] else None, dh]
+        if mode == "LSTM":
+            grads.append(dc)
+        k = len(grads)
+        grads.append(xp.dot(dgx.T, x) if needs[k] else None)
+        grads.append(xp.dot(dgh.T, h_prev_rows) if needs[k + 1] else None)
+        if bias:
+            grads.append(sum_leading(dgx, 1) if needs[k + 2] else None)
+            grads.append(sum_leading(dgh, 1) if needs[k + 3] else None)
+        return tuple(grads)
