@@ -21,7 +21,56 @@ from ..autograd import no_grad
 from ..backend import array_module, move, to_device
 from ..shapes import Size
 from ..tensor import Tensor
+from ..utils.hooks import RemovableHandle
+from .hooks import call_with_hooks
 from .parameter import Parameter
+
+_HOOK_TABLES = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
+# hooks on every module (nn.modules.module.register_module_forward_hook and friends)
+_GLOBAL_HOOKS: dict[str, dict] = {"forward_pre": OrderedDict(), "forward": OrderedDict(), "backward": OrderedDict(),
+                                  "backward_pre": OrderedDict(), "forward_with_kwargs": OrderedDict()}
+
+
+def _global_hooks_on() -> bool:
+    hooks = _GLOBAL_HOOKS
+    return bool(hooks["forward_pre"] or hooks["forward"] or hooks["backward"] or hooks["backward_pre"])
+
+
+def _add_hook(table: OrderedDict, hook_id: int, hook: Callable, prepend: bool) -> None:
+    table[hook_id] = hook
+    if prepend:
+        table.move_to_end(hook_id, last=False)
+
+
+def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
+    """``hook(module, args)`` before the forward of every module."""
+    handle = RemovableHandle(_GLOBAL_HOOKS["forward_pre"])
+    _GLOBAL_HOOKS["forward_pre"][handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """``hook(module, args, output)`` after the forward of every module."""
+    if always_call:
+        raise NotImplementedError("register_module_forward_hook(always_call=True) is not supported")
+    handle = RemovableHandle(_GLOBAL_HOOKS["forward"], extra_dict=_GLOBAL_HOOKS["forward_with_kwargs"])
+    _GLOBAL_HOOKS["forward"][handle.id] = hook
+    if with_kwargs:
+        _GLOBAL_HOOKS["forward_with_kwargs"][handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
+    handle = RemovableHandle(_GLOBAL_HOOKS["backward_pre"])
+    _GLOBAL_HOOKS["backward_pre"][handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    handle = RemovableHandle(_GLOBAL_HOOKS["backward"])
+    _GLOBAL_HOOKS["backward"][handle.id] = hook
+    return handle
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -67,12 +116,60 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        for table in _HOOK_TABLES:
+            object.__setattr__(self, table, OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        object.__setattr__(self, "_forward_hooks_with_kwargs", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks or _global_hooks_on()):
+            return self.forward(*args, **kwargs)
+        return call_with_hooks(self, _GLOBAL_HOOKS, args, kwargs)
+
+    # ------------------------------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """``hook(module, args)`` before every forward (``hook(module, args, kwargs)`` with
+        ``with_kwargs``); a returned value replaces the arguments."""
+        handle = RemovableHandle(self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs)
+        _add_hook(self._forward_pre_hooks, handle.id, hook, prepend)
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` after every forward (``hook(module, args, kwargs, output)``
+        with ``with_kwargs``); a returned value replaces the output."""
+        if always_call:
+            raise NotImplementedError("register_forward_hook(always_call=True) is not supported")
+        handle = RemovableHandle(self._forward_hooks, extra_dict=self._forward_hooks_with_kwargs)
+        _add_hook(self._forward_hooks, handle.id, hook, prepend)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` when the gradient reaches the module's output; a returned
+        tuple replaces grad_output."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        _add_hook(self._backward_pre_hooks, handle.id, hook, prepend)
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs are
+        known; a returned tuple replaces grad_input (see ``nn/hooks.py``)."""
+        handle = RemovableHandle(self._backward_hooks)
+        _add_hook(self._backward_hooks, handle.id, hook, prepend)
+        return handle
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        raise NotImplementedError("register_backward_hook (deprecated in PyTorch) is not supported: use "
+                                  "register_full_backward_hook")
 
     # ------------------------------------------------------------------------------ registration
     def _check_ready(self) -> None:

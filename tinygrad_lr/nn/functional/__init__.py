@@ -8,4 +8,11 @@ from .activation import *  # noqa: F401,F403
 from .activation import _softmax_dim  # noqa: F401
 from .loss import *  # noqa: F401,F403
 from .loss import _reduction, _reduce  # noqa: F401
+from .loss_regression import *  # noqa: F401,F403
+from .loss_margin import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
+from .vision import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403

@@ -1,0 +1,137 @@
+"""``F.interpolate`` (modes ``nearest``, ``linear``, ``bilinear``), ``F.upsample`` and
+``F.pixel_shuffle``. The index and weight rules are PyTorch's, computed in the input's dtype as
+its kernels do; the op is ``ops/resample.py`` (a gather per axis, scatter-add backward).
+
+With ``scale_factor`` given, PyTorch maps output position i to the input through 1/scale_factor
+(not in/out) unless ``recompute_scale_factor=True``: ``interpolate(x of width 5, scale_factor=1.5)``
+has width 7 and reads input ⌊i / 1.5⌋, not ⌊i · 5/7⌋.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from ...ops import resample as R
+from ...tensor import Tensor
+
+__all__ = ["interpolate", "upsample", "pixel_shuffle"]
+
+_NEAREST = {1: R.UpsampleNearest1d, 2: R.UpsampleNearest2d, 3: R.UpsampleNearest3d}
+_LINEAR = {"linear": (1, R.UpsampleLinear1d), "bilinear": (2, R.UpsampleBilinear2d)}
+
+
+def _scale(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> Any:
+    """Input units per output unit, PyTorch's ``area_pixel_compute_scale`` in the input's dtype."""
+    if align_corners:
+        return dtype.type((n_in - 1) / (n_out - 1)) if n_out > 1 else dtype.type(0)
+    if factor is not None and factor > 0:
+        return dtype.type(1.0 / factor)
+    return dtype.type(n_in) / dtype.type(n_out)
+
+
+def _nearest_taps(xp: Any, n_in: int, n_out: int, factor: float | None) -> list:
+    i = np.arange(n_out)
+    if n_out == n_in:
+        index = i
+    elif n_out == 2 * n_in:
+        index = i >> 1
+    else:  # PyTorch computes this one in float32 whatever the input dtype
+        scale = np.float32(1.0 / factor) if factor is not None and factor > 0 else np.float32(n_in) / np.float32(n_out)
+        index = np.minimum(np.floor(i.astype(np.float32) * scale).astype(np.int64), n_in - 1)
+    return [(xp.asarray(index), None)]
+
+
+def _linear_taps(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> list:
+    """Two taps: the neighbours below and above the source point, weights 1 − λ and λ."""
+    scale = _scale(xp, dtype, n_in, n_out, factor, align_corners)
+    i = np.arange(n_out).astype(dtype)
+    if align_corners:
+        source = scale * i
+    else:
+        source = np.maximum(scale * (i + dtype.type(0.5)) - dtype.type(0.5), dtype.type(0))
+    low = np.minimum(np.floor(source).astype(np.int64), n_in - 1)
+    lam = np.clip(source - low.astype(dtype), 0, 1).astype(dtype)
+    high = low + (low < n_in - 1)
+    return [(xp.asarray(low), xp.asarray((1 - lam).astype(dtype))), (xp.asarray(high), xp.asarray(lam))]
+
+
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize the spatial dims (all dims after (N, C)) to ``size`` or by ``scale_factor``."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got input with spatial "
+                    f"dimensions of {list(input.shape[2:])} and output size of {size}. Please provide input tensor "
+                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+            out_size = [int(n) for n in size]
+        else:
+            out_size = [int(size)] * dim
+        factors: list[float | None] = [None] * dim
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but got input with "
+                    f"spatial dimensions of {list(input.shape[2:])} and scale_factor of shape {scale_factor}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in "
+                    "(s1, s2, ...,sK) format.")
+            factors = [float(s) for s in scale_factor]
+        else:
+            factors = [float(scale_factor)] * dim
+        out_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], factors)]
+        if recompute_scale_factor:
+            factors = [None] * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not supported")
+    xp, dtype = input._xp, np.dtype(input._data.dtype)
+    spatial = list(zip(range(2, input.ndim), input.shape[2:], out_size, factors))
+    if mode == "nearest" and dim in _NEAREST:
+        axes = [(axis, _nearest_taps(xp, n, m, f)) for axis, n, m, f in spatial]
+        return _NEAREST[dim].apply(input, axes=axes)
+    if mode in _LINEAR:
+        want, op = _LINEAR[mode]
+        if dim != want:
+            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {want + 2}D input")
+        axes = [(axis, _linear_taps(xp, dtype, n, m, f, align_corners)) for axis, n, m, f in spatial]
+        return op.apply(input, axes=axes)
+    raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+                              f"the modes: nearest | linear | bilinear (got {mode})" if mode in ("nearest", "linear",
+                              "bilinear") else f"interpolate(mode={mode!r}) is not supported")
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+             align_corners: bool | None = None) -> Tensor:
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C·r², H, W) → (*, C, H·r, W·r)."""
+    r = upscale_factor
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if input.shape[-3] % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={input.shape[-3]} is not divisible by {r * r}")
+    return R.PixelShuffle.apply(input, r=r)

@@ -1,0 +1,152 @@
+"""Padding and interpolation: every one of them is a linear map along each spatial axis.
+
+Reflect, replicate and circular padding and nearest-neighbour upsampling read, for output
+position i along an axis, the input at one index ``source[i]`` (reflect: ... 2 1 | 0 1 2 3 | 2 1
+...; replicate: 0 0 | 0 1 2 3 | 3 3; circular: 2 3 | 0 1 2 3 | 0 1). (Bi)linear interpolation reads
+two neighbours with weights λ and 1 − λ. So one op covers them all: per axis a short list of
+*taps* (index array, weight array or None),
+
+    out[..., i, ...] = Σ_taps  w_t[i] · x[..., idx_t[i], ...]
+
+applied axis after axis (last axis first: for bilinear that is PyTorch's order of operations,
+h0λ·(w0λ·x00 + w1λ·x01) + h1λ·(...)). The gradient of a gather is a scatter-add: every output
+gradient goes back, times its weight, to the input position it was read from (positions read
+twice, like a reflected border, accumulate):
+
+    dx[..., j, ...] = Σ_taps Σ_{i: idx_t[i] = j}  w_t[i] · dout[..., i, ...]
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..autograd import Op
+from ..backend import scatter_add
+
+
+def _weights(w: Any, axis: int, ndim: int) -> Any:
+    """A per-position weight vector shaped to broadcast along ``axis``."""
+    return w.reshape((-1,) + (1,) * (ndim - axis - 1))
+
+
+class AxisTaps(Op):
+    """out = Σ_t w_t · take(x, idx_t, axis), for each axis in turn (see the module docstring);
+    dx = the transposed map: scatter-add of w_t · dout at idx_t, axis by axis in reverse."""
+
+    def forward(self, x, axes: Sequence[tuple[int, Sequence[tuple[Any, Any]]]]):
+        xp = self.xp
+        shapes = []
+        for axis, taps in reversed(axes):
+            shapes.append(x.shape)
+            out = None
+            for index, weight in taps:
+                part = xp.take(x, index, axis=axis)
+                if weight is not None:
+                    part = part * _weights(weight, axis, x.ndim)
+                out = part if out is None else out + part
+            x = out
+        self.save(axes, shapes)
+        return x
+
+    def backward(self, out_grad):
+        axes, shapes = self.saved
+        xp = self.xp
+        grad = out_grad
+        for (axis, taps), shape in zip(axes, reversed(shapes)):
+            into = xp.zeros(shape, dtype=grad.dtype)
+            where = (slice(None),) * axis
+            for index, weight in taps:
+                part = grad if weight is None else grad * _weights(weight, axis, grad.ndim)
+                scatter_add(xp, into, where + (index,), part)
+            grad = into
+        return grad
+
+
+class ReflectionPad1d(AxisTaps):
+    torch_name = "ReflectionPad1DBackward0"
+
+
+class ReflectionPad2d(AxisTaps):
+    torch_name = "ReflectionPad2DBackward0"
+
+
+class ReflectionPad3d(AxisTaps):
+    torch_name = "ReflectionPad3DBackward0"
+
+
+class ReplicationPad1d(AxisTaps):
+    torch_name = "ReplicationPad1DBackward0"
+
+
+class ReplicationPad2d(AxisTaps):
+    torch_name = "ReplicationPad2DBackward0"
+
+
+class ReplicationPad3d(AxisTaps):
+    torch_name = "ReplicationPad3DBackward0"
+
+
+class CircularPad(AxisTaps):
+    torch_name = "torch::autograd::CopySlices"  # PyTorch builds circular padding from slice copies
+
+
+class UpsampleNearest1d(AxisTaps):
+    torch_name = "UpsampleNearest1DBackward0"
+
+
+class UpsampleNearest2d(AxisTaps):
+    torch_name = "UpsampleNearest2DBackward0"
+
+
+class UpsampleNearest3d(AxisTaps):
+    torch_name = "UpsampleNearest3DBackward0"
+
+
+class UpsampleLinear1d(AxisTaps):
+    torch_name = "UpsampleLinear1DBackward0"
+
+
+class UpsampleBilinear2d(AxisTaps):
+    torch_name = "UpsampleBilinear2DBackward0"
+
+
+class ConstantPadNd(Op):
+    """out = x placed inside a block of ``value`` (negative pads crop);  dx = dout at x's place."""
+    torch_name = "ConstantPadNdBackward0"
+
+    def forward(self, x, pads: Sequence[tuple[int, int]], value: float):
+        # pads: (before, after) for every axis of x
+        inner = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(pads, x.shape))
+        cropped = x[inner]
+        out_shape = tuple(max(b, 0) + m + max(a, 0) for (b, a), m in zip(pads, cropped.shape))
+        out = self.xp.full(out_shape, value, dtype=x.dtype)
+        place = tuple(slice(max(b, 0), max(b, 0) + m) for (b, _), m in zip(pads, cropped.shape))
+        out[place] = cropped
+        self.save(x.shape, inner, place)
+        return out
+
+    def backward(self, out_grad):
+        shape, inner, place = self.saved
+        grad = self.xp.zeros(shape, dtype=out_grad.dtype)
+        grad[inner] = out_grad[place]
+        return grad
+
+
+class PixelShuffle(Op):
+    """(N, C·r², H, W) → (N, C, H·r, W·r): a reshape and a transpose; the gradient is the inverse."""
+    torch_name = "PixelShuffleBackward0"
+
+    def forward(self, x, r: int):
+        *lead, c, h, w = x.shape
+        k = len(lead)
+        y = x.reshape(*lead, c // (r * r), r, r, h, w)
+        order = tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2)
+        self.save(x.shape, y.shape, order)
+        return y.transpose(order).reshape(*lead, c // (r * r), h * r, w * r)
+
+    def backward(self, out_grad):
+        shape, grouped, order = self.saved
+        inverse = [0] * len(order)
+        for i, o in enumerate(order):
+            inverse[o] = i
+        staged = tuple(grouped[o] for o in order)
+        return out_grad.reshape(staged).transpose(inverse).reshape(shape)
