@@ -72,7 +72,8 @@ def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Tensor, 
         return
     _check_foreach(foreach, grads)
     # in total_norm's dtype, as PyTorch computes it (Python floats do not promote a float32 array)
-    coefficient = total_norm._xp.minimum(float(max_norm) / (total_norm._data + 1e-6), 1.0)
+    xp = total_norm._xp
+    coefficient = xp.asarray(xp.minimum(float(max_norm) / (total_norm._data + 1e-6), 1.0))
     for g in grads:
         g._data *= move(coefficient, g.device).astype(g._data.dtype)
 
