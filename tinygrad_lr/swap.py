@@ -36,9 +36,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))  # the tinygrad_lr package fol
 
 #: what stands in for what, per target framework
 TO_TINYGRAD = {"torch": "tinygrad_lr", "torchvision": "tinygrad_lr.vision"}
-TO_TORCH = {"tinygrad_lr": "torch"}
 #: tinygrad_lr's own extras, loaded from this folder even when ``tinygrad_lr`` means ``torch``
+#: (``from tinygrad_lr import viz`` asks for ``torch.viz`` once ``tinygrad_lr`` is ``torch``)
 EXTRAS = ("vision", "viz")
+TO_TORCH = {**{f"torch.{name}": f"tinygrad_lr.{name}" for name in EXTRAS}, "tinygrad_lr": "torch"}
 
 
 class _SameModule(importlib.abc.Loader):
@@ -63,7 +64,7 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         self.aliases, self.from_source, self.folder = dict(aliases), tuple(from_source), folder
 
     def _target(self, fullname: str) -> str | None:
-        for alias, target in self.aliases.items():
+        for alias, target in sorted(self.aliases.items(), key=lambda item: -len(item[0])):  # longest first
             if fullname == alias or fullname.startswith(alias + "."):
                 return target + fullname[len(alias):]
         return None
@@ -97,7 +98,7 @@ def install(to: str) -> AliasFinder:
     else:
         raise ValueError(f"unknown framework {to!r}: expected 'tinygrad_lr' or 'torch'")
     for name in list(sys.modules):  # a name imported before the swap would bypass the finder
-        if name.split(".")[0] in finder.aliases and name != __name__:
+        if name.split(".")[0] in finder.aliases and name.split(".")[0] != to and name != __name__:
             del sys.modules[name]
     sys.meta_path.insert(0, finder)
     return finder

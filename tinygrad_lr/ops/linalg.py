@@ -12,6 +12,7 @@ from ..backend import sum_leading
 
 
 class MatMul(Op):
+    """out = a @ b;  d/da = out_grad @ bᵀ, d/db = aᵀ @ out_grad (a 1-D operand as a row or column)"""
     torch_name = "MmBackward0"
 
     def forward(self, a, b):
