@@ -207,7 +207,7 @@ class RNNBase(Module):
         name = "RNN" if self.mode.startswith("RNN") else self.mode
         if input.dim() not in (2, 3):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D"
-                             + (" instead" if lstm else " tensor instead"))
+                             + (" tensor instead" if name == "RNN" else " instead"))
         batched = input.dim() == 3
         batch_dim = 0 if self.batch_first else 1
         if not batched:
