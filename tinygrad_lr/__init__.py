@@ -13,7 +13,8 @@ from typing import Any
 from . import cuda, dtypes
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
-from .creation import (BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange, as_tensor,
+from .creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, HalfTensor, ShortTensor,  # noqa: F401
+                       FloatTensor, IntTensor, LongTensor, arange, as_tensor,
                        empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
                        ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
@@ -25,6 +26,8 @@ from .random import Generator, default_generator, get_rng_state, initial_seed, m
 from .shapes import Size
 from .tensor import Tensor, where
 from .tensor_shape import cat, stack
+from .functions import *  # noqa: F401,F403 - torch.sin, torch.einsum, torch.set_printoptions, ...
+from . import linalg, special  # noqa: E402
 
 __version__ = "0.1.0"
 

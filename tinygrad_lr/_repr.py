@@ -8,14 +8,59 @@ widest one.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
 from . import dtypes
 
-PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+
+@dataclasses.dataclass
+class _PrintOptions:
+    """What ``set_printoptions`` changes (PyTorch's defaults)."""
+
+    precision: int = 4
+    threshold: float = 1000
+    edgeitems: int = 3
+    linewidth: int = 80
+    sci_mode: bool | None = None  # None: chosen from the values (see _Formatter)
+
+
+OPTIONS = _PrintOptions()
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None, edgeitems: int | None = None,
+                     linewidth: int | None = None, profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """``torch.set_printoptions``: a ``profile`` ("default", "short", "full") sets all four numbers,
+    the other arguments override it; ``sci_mode`` is reset to automatic unless given, as in PyTorch."""
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"profile must be one of {sorted(_PROFILES)}, got {profile!r}")
+        OPTIONS.precision, OPTIONS.threshold, OPTIONS.edgeitems, OPTIONS.linewidth = _PROFILES[profile]
+    for name, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                        ("linewidth", linewidth)):
+        if value is not None:
+            setattr(OPTIONS, name, value)
+    OPTIONS.sci_mode = sci_mode
+
+
+def get_printoptions() -> dict[str, Any]:
+    return dataclasses.asdict(OPTIONS)
+
+
+@contextlib.contextmanager
+def printoptions(**options: Any) -> Iterator[None]:
+    """Change the print options inside a ``with`` block only."""
+    saved = get_printoptions()
+    set_printoptions(**options)
+    try:
+        yield
+    finally:
+        set_printoptions(**saved)
 
 
 class _Formatter:
@@ -33,29 +78,30 @@ class _Formatter:
         magnitudes = np.abs(finite)
         low, high = magnitudes.min(), magnitudes.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
-        if self.int_mode:
-            self.sci_mode = high / low > 1000.0 or high > 1.0e8
+        if OPTIONS.sci_mode is None:
+            self.sci_mode = bool(high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4)
         else:
-            self.sci_mode = high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4
+            self.sci_mode = bool(OPTIONS.sci_mode)
+        precision = OPTIONS.precision
         for v in finite.tolist():
             if self.sci_mode:
-                text = f"{v:.{PRECISION}e}"
+                text = f"{v:.{precision}e}"
             elif self.int_mode:
                 text = f"{v:.0f}."
             else:
-                text = f"{v:.{PRECISION}f}"
+                text = f"{v:.{precision}f}"
             self.max_width = max(self.max_width, len(text))
 
     def format(self, value: Any) -> str:
         if self.floating:
             if self.sci_mode:
-                text = f"{value:{self.max_width}.{PRECISION}e}"
+                text = f"{value:{self.max_width}.{OPTIONS.precision}e}"
             elif self.int_mode:
                 text = f"{value:.0f}"
                 if not (math.isinf(value) or math.isnan(value)):
                     text += "."
             else:
-                text = f"{value:.{PRECISION}f}"
+                text = f"{value:.{OPTIONS.precision}f}"
         else:
             text = str(value)
         return " " * (self.max_width - len(text)) + text
@@ -63,21 +109,27 @@ class _Formatter:
 
 def _summarized(values: np.ndarray) -> np.ndarray:
     """The edge items that a summarised print shows (for the formatter's width decisions)."""
+    edge = OPTIONS.edgeitems
     if values.ndim == 0:
         return values
-    if values.shape[0] > 2 * EDGEITEMS:
-        values = np.concatenate([values[:EDGEITEMS], values[-EDGEITEMS:]])
     if values.ndim == 1:
-        return values
+        return np.concatenate([values[:edge], values[-edge:]]) if values.shape[0] > 2 * edge else values
+    if not edge:
+        return values[(slice(0, 0),) * values.ndim]
+    if values.shape[0] > 2 * edge:
+        values = np.concatenate([values[:edge], values[-edge:]])
     return np.stack([_summarized(v) for v in values])
 
 
 def _vector(values: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     element_length = fmt.max_width + 2
-    per_line = max(1, int(math.floor((LINEWIDTH - indent) / element_length)))
-    if summarize and values.shape[0] > 2 * EDGEITEMS:
-        data = [fmt.format(v) for v in values[:EDGEITEMS].tolist()] + [" ..."] + \
-               [fmt.format(v) for v in values[-EDGEITEMS:].tolist()]
+    per_line = max(1, int(math.floor((OPTIONS.linewidth - indent) / element_length)))
+    edge = OPTIONS.edgeitems
+    if summarize and not edge:
+        data = ["..."]
+    elif summarize and values.shape[0] > 2 * edge:
+        data = [fmt.format(v) for v in values[:edge].tolist()] + [" ..."] + \
+               [fmt.format(v) for v in values[-edge:].tolist()]
     else:
         data = [fmt.format(v) for v in values.tolist()]
     lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
@@ -89,9 +141,10 @@ def _body(values: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> 
         return fmt.format(values.item())
     if values.ndim == 1:
         return _vector(values, indent, summarize, fmt)
-    if summarize and values.shape[0] > 2 * EDGEITEMS:
-        parts = [_body(values[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."] + \
-                [_body(values[i], indent + 1, summarize, fmt) for i in range(len(values) - EDGEITEMS, len(values))]
+    edge = OPTIONS.edgeitems
+    if summarize and values.shape[0] > 2 * edge:
+        parts = [_body(values[i], indent + 1, summarize, fmt) for i in range(edge)] + ["..."] + \
+                [_body(values[i], indent + 1, summarize, fmt) for i in range(len(values) - edge, len(values))]
     else:
         parts = [_body(values[i], indent + 1, summarize, fmt) for i in range(values.shape[0])]
     return "[" + ("," + "\n" * (values.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
@@ -101,7 +154,7 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
     pieces = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+        if last_line_len + len(suffix) + 2 > OPTIONS.linewidth:
             pieces.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
         else:
@@ -128,7 +181,7 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
             suffixes.append(f"dtype={t.dtype!r}")
         body = "[]"
     else:
-        summarize = values.size > THRESHOLD
+        summarize = values.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(values) if summarize else values)
         body = _body(values, indent, summarize, fmt)
         if not default_dtype:

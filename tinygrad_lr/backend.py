@@ -139,3 +139,62 @@ def reshape_view(array: Any, shape: tuple[int, ...]) -> Any:
     raise RuntimeError(
         "view size is not compatible with input tensor's size and stride (at least one dimension "
         "spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def erf_family(xp: ModuleType, name: str, array: Any) -> Any:
+    """``erf``/``erfc``/``erfinv`` of an array in its own dtype. NumPy has no error function: on the CPU this
+    calls Python's ``math.erf``/``math.erfc`` (correctly rounded in float64) per element; CuPy
+    has vectorised kernels in ``cupyx.scipy.special``."""
+    if xp is np:
+        import math
+        if name == "erfinv":
+            return _erfinv_numpy(array)
+        values = np.frompyfunc(getattr(math, name), 1, 1)(array.astype(np.float64))
+        return np.asarray(values, dtype=np.float64).astype(array.dtype, copy=False)
+    import cupyx.scipy.special
+    return getattr(cupyx.scipy.special, name)(array)
+
+
+def _erfinv_numpy(y: np.ndarray) -> np.ndarray:
+    """The inverse error function: Giles' polynomial guess (single precision), then two Newton
+    steps x -= (erf x - y) / (2/√π · e^(-x²)) in float64, which bring it to double precision."""
+    y64 = y.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1 - y64) * (1 + y64))
+        central, tail = w - 2.5, np.sqrt(w) - 3
+        p_central, p_tail = 2.81022636e-08, -0.000200214257
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941):
+            p_central = c + p_central * central
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                  0.00943887047, 1.00167406, 2.83297682):
+            p_tail = c + p_tail * tail
+        x = np.where(w < 5, p_central, p_tail) * y64
+        inside = np.abs(y64) < 1
+        for _ in range(2):
+            step = (erf_family(np, "erf", np.where(inside, x, 0)) - y64) / (1.1283791670955126 * np.exp(-x * x))
+            x = np.where(inside, x - step, x)
+        x = np.where(np.abs(y64) == 1, np.copysign(np.inf, y64), np.where(np.abs(y64) > 1, np.nan, x))
+    return x.astype(y.dtype, copy=False)
+
+
+def scatter_reduce_into(xp: ModuleType, target: Any, index: Any, values: Any, reduce: str) -> None:
+    """``target[index] = reduce(target[index], values)`` with repeated indices all applied:
+    reduce is "add", "multiply", "maximum" or "minimum" (NumPy's ufunc ``.at``; CuPy's
+    ``cupyx.scatter_*``, which has no product)."""
+    if xp is np:
+        getattr(np, reduce).at(target, index, values)
+        return
+    import cupyx
+    kernels = {"add": cupyx.scatter_add, "maximum": cupyx.scatter_max, "minimum": cupyx.scatter_min}
+    if reduce not in kernels:
+        raise NotImplementedError(f"scatter_reduce with a {reduce} reduction is not supported on CUDA")
+    kernels[reduce](target, index, values)
+
+
+def stable_argsort(xp: ModuleType, array: Any, axis: int) -> Any:
+    """Positions that sort ``array`` along ``axis``, equal values kept in their original order
+    (NaN last). CuPy's argsort is a stable radix sort already and takes no ``kind``."""
+    if xp is np:
+        return np.argsort(array, axis=axis, kind="stable")
+    return xp.argsort(array, axis=axis)

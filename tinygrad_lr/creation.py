@@ -12,7 +12,8 @@ import numpy as np
 
 from . import dtypes
 from .backend import CPU, array_module, device, move, to_device
-from .random import Generator, _generator
+from .random.factories import (bernoulli, multinomial, normal, rand, rand_like, randint,  # noqa: F401 - PyTorch's
+                               randint_like, randn, randn_like, randperm)  # random stream lives in random/
 from .shapes import _shape_args
 from .tensor import Tensor
 
@@ -164,84 +165,42 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, req
     return _finish(xp.eye(n, m, dtype=_typed(dtype, dtypes.get_default_dtype()).np), dev, requires_grad)
 
 
-# ------------------------------------------------------------------------------------ random
-
-def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
-    dt = _typed(dtype, dtypes.get_default_dtype())
-    dev = to_device(device)
-    values = draw(_shape_args(size), dt)
-    return _finish(move(values.astype(dt.np, copy=False), dev), dev, requires_grad)
-
-
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1)."""
-    rng = _generator(generator)
-    draw = lambda shape, dt: rng.random(shape, dtype=dt.np if dt.np in (np.float32, np.float64) else np.float64)
-    return _random(draw, size, dtype, device, requires_grad)
-
-
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
-    """Standard normal."""
-    rng = _generator(generator)
-    draw = lambda shape, dt: rng.standard_normal(shape, dtype=dt.np if dt.np in (np.float32, np.float64) else np.float64)
-    return _random(draw, size, dtype, device, requires_grad)
-
-
-def rand_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
-    return rand(tuple(t.shape), dtype=dtype or t.dtype, device=device or t.device)
-
-
-def randn_like(t: Tensor, dtype: Any = None, device: Any = None) -> Tensor:
-    return randn(tuple(t.shape), dtype=dtype or t.dtype, device=device or t.device)
-
-
-def randint(*args: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-            size: Any = None) -> Tensor:
-    """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high)."""
-    if size is not None:
-        args = args + (size,)
-    if len(args) == 2:
-        low, (high, size) = 0, args
-    elif len(args) == 3:
-        low, high, size = args
-    else:
-        raise TypeError("randint() expects (high, size) or (low, high, size)")
-    dev = to_device(device)
-    values = _generator(generator).integers(low, high, size=tuple(size))
-    return Tensor._wrap(move(values.astype(_typed(dtype, dtypes.int64).np), dev), dev)
-
-
-def randperm(n: int, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
-    dev = to_device(device)
-    values = _generator(generator).permutation(n)
-    return Tensor._wrap(move(values.astype(_typed(dtype, dtypes.int64).np), dev), dev)
-
-
-def normal(mean: float, std: float, size: Sequence[int], generator: Generator | None = None,
-           dtype: Any = None, device: Any = None) -> Tensor:
-    rng = _generator(generator)
-    return _random(lambda shape, dt: rng.normal(mean, std, shape), (tuple(size),), dtype, device, False)
-
-
 # ------------------------------------------------------------------------ legacy constructors
 
-def FloatTensor(data: Any) -> Tensor:  # noqa: N802 - PyTorch's name
-    return tensor(data, dtype=dtypes.float32)
+class _LegacyTensorType(type):
+    """``torch.FloatTensor`` and friends: ``FloatTensor([1, 2])`` copies data, ``FloatTensor(2, 3)``
+    makes a tensor of that size (zeros here; PyTorch leaves it uninitialised), ``FloatTensor()``
+    is empty. ``isinstance(t, FloatTensor)`` checks the dtype, and ``t.type(FloatTensor)`` casts."""
+
+    dtype: dtypes.dtype
+
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:
+        if not args:
+            return zeros(0, dtype=cls.dtype, device=device)
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, builtins.bool) for a in args) or \
+                (len(args) == 1 and isinstance(args[0], tuple) and type(args[0]).__name__ == "Size"):
+            return zeros(*args, dtype=cls.dtype, device=device)
+        if len(args) > 1:
+            raise TypeError(f"new() received an invalid combination of arguments")
+        return tensor(args[0], dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
 
 
-def DoubleTensor(data: Any) -> Tensor:  # noqa: N802
-    return tensor(data, dtype=dtypes.float64)
+def _legacy(name: str, dtype: dtypes.dtype) -> type:
+    return _LegacyTensorType(name, (), {"dtype": dtype, "__doc__": f"``torch.{name}``: a {dtype!r} tensor."})
 
 
-def LongTensor(data: Any) -> Tensor:  # noqa: N802
-    return tensor(data, dtype=dtypes.int64)
-
-
-def IntTensor(data: Any) -> Tensor:  # noqa: N802
-    return tensor(data, dtype=dtypes.int32)
-
-
-def BoolTensor(data: Any) -> Tensor:  # noqa: N802
-    return tensor(data, dtype=dtypes.bool_)
+FloatTensor = _legacy("FloatTensor", dtypes.float32)
+DoubleTensor = _legacy("DoubleTensor", dtypes.float64)
+HalfTensor = _legacy("HalfTensor", dtypes.float16)
+LongTensor = _legacy("LongTensor", dtypes.int64)
+IntTensor = _legacy("IntTensor", dtypes.int32)
+ShortTensor = _legacy("ShortTensor", dtypes.int16)
+CharTensor = _legacy("CharTensor", dtypes.int8)
+ByteTensor = _legacy("ByteTensor", dtypes.uint8)
+BoolTensor = _legacy("BoolTensor", dtypes.bool_)

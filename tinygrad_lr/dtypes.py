@@ -57,6 +57,25 @@ int = int32  # noqa: A001 - mirrors torch.int
 short = int16
 
 _ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+_BY_TENSOR_TYPE_NAME = {"FloatTensor": float32, "DoubleTensor": float64, "HalfTensor": float16, "LongTensor": int64,
+                        "IntTensor": int32, "ShortTensor": int16, "CharTensor": int8, "ByteTensor": uint8,
+                        "BoolTensor": bool_}
+
+
+class _Unsupported:
+    """A dtype name PyTorch has and NumPy lacks: it prints, and any use raises a clear error."""
+
+    __slots__ = ("name",)
+    is_floating_point = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+bfloat16 = _Unsupported("bfloat16")
 _BY_NUMPY = {d.np: d for d in _ALL}
 
 _default_float = float32
@@ -96,6 +115,14 @@ def to_dtype(d: Any) -> dtype:
         return int64
     if d is builtins_bool:
         return bool_
+    if isinstance(d, type) and isinstance(getattr(d, "dtype", None), dtype):  # torch.FloatTensor & co.
+        return d.dtype
+    if isinstance(d, str) and d.startswith("torch."):  # t.type("torch.FloatTensor")
+        found = _BY_TENSOR_TYPE_NAME.get(d.removeprefix("torch.").removeprefix("cuda."))
+        if found is not None:
+            return found
+    if d is bfloat16:
+        raise TypeError("torch.bfloat16 is not supported: NumPy has no bfloat16 type (use float16 or float32)")
     return from_numpy_dtype(d)
 
 
@@ -146,3 +173,51 @@ def result_type(*operands: tuple[dtype, builtins.int]) -> dtype:
             result = _default_float if (level == 0 and promoted.is_floating_point) else promoted
     assert result is not None
     return result
+
+
+# ------------------------------------------------------------------------ finfo and iinfo
+
+def _short(value: builtins_float) -> str:
+    """PyTorch prints finfo/iinfo numbers with 6 significant digits (C's %g)."""
+    return f"{value:g}"
+
+
+class finfo:
+    """``torch.finfo(dtype)``: the limits of a floating-point dtype (the default dtype when omitted)."""
+
+    def __init__(self, type: Any = None) -> None:  # noqa: A002 - PyTorch's name
+        d = get_default_dtype() if type is None else to_dtype(type)
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = np.finfo(d.np)
+        self.bits = builtins_int(info.bits)
+        self.eps = builtins_float(info.eps)
+        self.max = builtins_float(info.max)
+        self.min = builtins_float(info.min)
+        self.tiny = self.smallest_normal = builtins_float(info.smallest_normal)
+        self.resolution = builtins_float(info.resolution)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={_short(self.resolution)}, min={_short(self.min)}, max={_short(self.max)}, "
+                f"eps={_short(self.eps)}, smallest_normal={_short(self.smallest_normal)}, "
+                f"tiny={_short(self.tiny)}, dtype={self.dtype})")
+
+
+class iinfo:
+    """``torch.iinfo(dtype)``: the limits of an integer dtype."""
+
+    def __init__(self, type: Any) -> None:  # noqa: A002
+        d = to_dtype(type)
+        if d.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            "'torch.iinfo'")
+        info = np.iinfo(np.uint8 if d is bool_ else d.np)
+        self.bits = builtins_int(info.bits)
+        self.max = builtins_int(info.max)
+        self.min = builtins_int(info.min)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={_short(self.min)}, max={_short(self.max)}, dtype={self.dtype})"

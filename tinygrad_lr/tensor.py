@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import weakref
 from typing import Any, Iterator
 
 import numpy as np
 
 from . import dtypes
-from .autograd import backward as _run_backward
+from .autograd import engine as _engine
+from .autograd import grad_mode as _grad_mode
+from .autograd import graph as _graph
+from .autograd import inplace as _inplace
 from .autograd import is_grad_enabled
 from .backend import CPU, array_module, device, move, to_device
 from .dtypes import dtype as _dtype_class
@@ -21,16 +25,31 @@ from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
 from .shapes import Size, _normalize_dim
+from .tensor_extra import ExtraMethods
 from .tensor_indexing import IndexingMethods
 from .tensor_inplace import InPlaceMethods
+from .tensor_linalg import LinalgMethods
+from .tensor_math import MathMethods
+from .tensor_random import RandomMethods
 from .tensor_reduce import ReductionMethods
 from .tensor_shape import ShapeMethods
+from .tensor_sort import SortingMethods
 
 
-class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
-    __slots__ = ("_data", "_xp", "device", "_requires_grad", "_grad", "grad_fn", "_hooks", "__weakref__", "__dict__")
+class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPlaceMethods, RandomMethods,
+             MathMethods, SortingMethods, LinalgMethods):
+    __slots__ = ("_data", "_xp", "device", "_requires_grad", "_grad", "grad_fn", "__weakref__", "__dict__")
     # NumPy must hand ``np_scalar * tensor`` to our __rmul__ instead of converting us to an array.
     __array_ufunc__ = None
+    # Rarely set, so they cost nothing until needed (instance values live in __dict__); see autograd/
+    _output_nr = 0  # which output of grad_fn this tensor is (custom Functions with several outputs)
+    _accumulator = None  # a leaf's AccumulateGrad node (graph.accumulator)
+    _history = None  # [(clock, old grad_fn, old output_nr)] before each in-place change (inplace.set_history)
+    _version_counter = None  # shared with views and detach() (inplace.counter)
+    _base = None  # the tensor this one is a view of (inplace.link_view)
+    _views = None  # weak set of this tensor's views, renewed when it changes in place
+    _is_inference = False  # made under inference_mode()
+    _retains_grad = False
 
     # ------------------------------------------------------------------------------ construction
     def __init__(self, *data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> None:
@@ -54,7 +73,6 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         self._requires_grad = requires_grad
         self._grad = None
         self.grad_fn = grad_fn
-        self._hooks = ()
 
     @classmethod
     def _wrap(cls, array: Any, dev: device = CPU, requires_grad: bool = False, grad_fn: Any = None,
@@ -78,11 +96,22 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
                                "differentiation use var_no_grad = var.detach().")
         if value and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if value and self._is_inference and not _grad_mode.is_inference_mode_enabled():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(value)
 
     @property
     def grad(self) -> "Tensor | None":
-        """The accumulated gradient (None until a backward reaches this leaf)."""
+        """The accumulated gradient (None until a backward reaches this leaf). A non-leaf has one
+        only after ``retain_grad()``; reading it otherwise warns, as in PyTorch."""
+        if self.grad_fn is not None and not self._retains_grad:
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -162,11 +191,38 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         self.device, self._xp = value.device, value._xp
 
     def register_hook(self, hook: Any) -> Any:
-        """Call ``hook(grad)`` when this leaf's gradient is computed; a returned tensor replaces it."""
+        """Call ``hook(grad)`` when the gradient of this tensor (leaf or not) is computed; a
+        returned tensor replaces it. Returns a handle whose ``remove()`` unregisters the hook."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        self._hooks = self._hooks + (hook,)
-        return hook
+        node = _graph.edge_of(self)[0]
+        if node.tensor_hooks is None:
+            node.tensor_hooks = {}
+        return _graph._add_hook(node.tensor_hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Fill ``.grad`` of this non-leaf during backward (leaves have it anyway)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains_grad:
+            self.grad_fn.retained = weakref.ref(self)
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def is_inference(self) -> bool:
+        return self._is_inference
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has had (shared with its views)."""
+        version = self._version_counter
+        return 0 if version is None else len(version.stamps)
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     # -------------------------------------------------------------------------------- conversion
     def item(self) -> Any:
@@ -226,7 +282,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         memo[id(self)] = new
         if self.grad is not None:
             new.grad = copy.deepcopy(self.grad, memo)
-        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        state = {k: v for k, v in self.__dict__.items() if k not in _GRAPH_STATE}
+        new.__dict__.update(copy.deepcopy(state, memo))
         return new
 
     def __reduce_ex__(self, protocol: int) -> tuple:
@@ -234,7 +291,11 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         return (_rebuild_tensor, (type(self), move(self._data, CPU), str(self.device), self._requires_grad))
 
     def detach(self) -> "Tensor":
-        return Tensor._wrap(self._data, self.device)
+        """The same memory outside the graph. It shares the version counter (an in-place change
+        of it is seen by nodes that saved this tensor); ``.data`` does not, as in PyTorch."""
+        alias = Tensor._wrap(self._data, self.device, xp=self._xp)
+        _inplace.share_counter(alias, self)
+        return alias
 
     def detach_(self) -> "Tensor":
         self.grad_fn = None
@@ -310,15 +371,15 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         return self.to(dtypes.bool_)
 
     # ---------------------------------------------------------------------------------- autograd
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
-        """Accumulate the gradient of this tensor into ``.grad`` of every leaf that requires grad.
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """Accumulate the gradient of this tensor into ``.grad`` of every leaf that requires grad
+        (only of ``inputs`` when given).
 
         Without ``gradient`` this tensor must hold one element (its gradient is 1). The graph is
         freed afterwards unless ``retain_graph=True``.
         """
-        if create_graph:
-            raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
-        _run_backward(self, gradient, bool(retain_graph))
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     # ---------------------------------------------------------------------------- binary helpers
     def _operands(self, other: Any, reverse: bool = False) -> tuple["Tensor", "Tensor"]:
@@ -621,6 +682,27 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, InPlaceMethods):
         if self.ndim == 0:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
+
+
+# per-tensor graph bookkeeping (see the class attributes of Tensor): never copied to a new tensor
+_GRAPH_STATE = {"_output_nr", "_accumulator", "_history", "_version_counter", "_base", "_views",
+                "_is_inference", "_retains_grad"}
+
+
+def _init_inference(self: Tensor, *args: Any, **kwargs: Any) -> None:
+    _plain_init(self, *args, **kwargs)
+    self._is_inference = True
+
+
+_plain_init = Tensor._init
+
+
+def _inference_switch(on: bool) -> None:
+    """Installed into grad_mode: inside ``inference_mode()`` every new tensor is marked."""
+    Tensor._init = _init_inference if on else _plain_init
+
+
+_grad_mode._inference_switch = _inference_switch
 
 
 def _rebuild_tensor(cls: type, array: np.ndarray, device_name: str, requires_grad: bool) -> Tensor:

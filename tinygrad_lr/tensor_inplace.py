@@ -1,4 +1,6 @@
-"""In-place methods: ``add_``, ``zero_``, ``fill_``, ``copy_``, ``scatter_``, ``uniform_``, ``x[i] = v``...
+"""In-place methods: ``add_``, ``zero_``, ``fill_``, ``copy_``, ``scatter_``, ``x[i] = v``...
+
+(The random fills, ``uniform_`` and friends, are in ``tensor_random.py``.)
 
 They write into the tensor's own array, so views (``w.data``) see the change. As in PyTorch they
 are refused on a leaf that requires grad while grad mode is on (use ``with no_grad():``).
@@ -96,22 +98,5 @@ class InPlaceMethods:
             self._data[positions] = value._data[tuple(slice(0, n) for n in index.shape)]
         else:
             self._data[positions] = value
-        return self
-
-    def scatter(self, dim: int, index: "Tensor", value: Any = None, *, src: Any = None) -> "Tensor":
-        return self.detach().clone().scatter_(dim, index, value, src=src)
-
-    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> "Tensor":
-        from .random import _generator
-        self._check_inplace()
-        values = _generator(generator).uniform(a, b, size=self.shape).astype(self._data.dtype)
-        self._data[...] = move(values, self.device)
-        return self
-
-    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> "Tensor":
-        from .random import _generator
-        self._check_inplace()
-        values = _generator(generator).normal(mean, std, size=self.shape).astype(self._data.dtype)
-        self._data[...] = move(values, self.device)
         return self
 

@@ -1,0 +1,106 @@
+"""``torch.linalg``: norms, inverse, determinant, solve, and decompositions.
+
+``inv``, ``det``, ``solve``, ``svdvals`` and the norms have backward passes (the matrix calculus
+is in ``ops/linalg_extra.py``). ``svd``, ``qr``, ``eigh`` and ``eigvalsh`` are forward only:
+their results carry a node whose backward raises ``NotImplementedError`` (never a silently
+missing gradient).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .ops import linalg_extra as X
+from .tensor import Tensor
+from .tensor_linalg import matrix_norm, vector_norm
+
+__all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr",
+           "eigh", "eigvalsh", "cross", "matmul", "diagonal"]
+
+
+def _square(a: Tensor, name: str) -> None:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
+
+
+def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The vector 2-norm of all elements without ``ord``/``dim``; else a vector norm (1-D input or
+    an int dim) or a matrix norm (2-D input or a pair of dims), as ``torch.linalg.norm``."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    as_matrix = (dim is not None and len(dim) == 2) or (dim is None and A.ndim == 2)
+    if isinstance(ord, str) or as_matrix:
+        return matrix_norm(A, ord, (-2, -1) if dim is None else tuple(dim), keepdim, dtype=dtype)
+    if dim is None and A.ndim != 1:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                           f"Got {A.ndim}D.")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def inv(A: Tensor) -> Tensor:
+    _square(A, "inv")
+    return X.Inverse.apply(A)
+
+
+def det(A: Tensor) -> Tensor:
+    _square(A, "det")
+    return X.Det.apply(A)
+
+
+def slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
+    """(sign, log|det|): log|det| = log(|det|), with det's gradient."""
+    d = det(A)
+    return d.sign(), d.abs().log()
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    if not left:
+        raise NotImplementedError("linalg.solve(left=False) is not supported")
+    _square(A, "solve")
+    a, b = A._operands(B)
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and tuple(b.shape) == tuple(a.shape[:-1]))
+    return X.Solve.apply(a, b, vector=vector)
+
+
+def _forward_only(A: Tensor, values: Any, name: str) -> Tensor:
+    return X.ForwardOnly.apply(A, values=values, name=name)
+
+
+def svd(A: Tensor, full_matrices: bool = True) -> tuple[Tensor, Tensor, Tensor]:
+    """U, S, Vh with A = U diag(S) Vh. Forward only (use ``svdvals`` for differentiable values)."""
+    u, s, vh = A._xp.linalg.svd(A._data, full_matrices=full_matrices)
+    return tuple(_forward_only(A, v, "LinalgSvdBackward0") for v in (u, s, vh))  # type: ignore[return-value]
+
+
+def svdvals(A: Tensor) -> Tensor:
+    return X.SvdVals.apply(A)
+
+
+def qr(A: Tensor, mode: str = "reduced") -> tuple[Tensor, Tensor]:
+    """Q, R with A = Q R. Forward only."""
+    q, r = A._xp.linalg.qr(A._data, mode=mode)
+    return tuple(_forward_only(A, v, "LinalgQrBackward0") for v in (q, r))  # type: ignore[return-value]
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> tuple[Tensor, Tensor]:
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix. Forward only."""
+    values, vectors = A._xp.linalg.eigh(A._data, UPLO=UPLO)
+    return tuple(_forward_only(A, v, "LinalgEighBackward0") for v in (values, vectors))  # type: ignore[return-value]
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    return eigh(A, UPLO)[0]
+
+
+def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
+    return input.cross(other, dim=dim)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return input.matmul(other)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    return A.diagonal(offset, dim1, dim2)
