@@ -5,6 +5,7 @@ The total norm is PyTorch's: the p-norm of the vector of per-tensor p-norms, whi
 p-norm of all gradient entries laid end to end (for p = inf: the largest |g|). Gradients are then
 multiplied by min(1, max_norm / (total_norm + 1e-6)), so they are left as they are (times 1)
 when already small enough. Everything runs on the raw gradient arrays, outside any graph.
+``foreach`` (PyTorch's choice of fused multi-tensor kernels) is accepted and changes nothing here.
 """
 from __future__ import annotations
 
@@ -20,14 +21,6 @@ __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "get_total_n
 
 def _as_list(tensors: Any) -> list[Tensor]:
     return [tensors] if isinstance(tensors, Tensor) else list(tensors)
-
-
-def _check_foreach(foreach: bool | None, tensors: list[Tensor]) -> None:
-    """PyTorch has no foreach kernels for CPU tensors and refuses ``foreach=True`` there."""
-    if foreach:
-        for t in tensors:
-            if t.device.type == "cpu":
-                raise RuntimeError("foreach=True was passed, but can't use the foreach API on cpu tensors")
 
 
 def _vector_norm(xp: Any, values: Any, p: float) -> Any:
@@ -51,7 +44,6 @@ def get_total_norm(tensors: Any, norm_type: float = 2.0, error_if_nonfinite: boo
     norm_type = float(norm_type)
     if not tensors:
         return Tensor(0.0)
-    _check_foreach(foreach, tensors)
     first = tensors[0]
     xp = first._xp
     norms = [t._xp.asarray(_vector_norm(t._xp, t._data, norm_type)) for t in tensors]
@@ -70,7 +62,6 @@ def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Tensor, 
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
-    _check_foreach(foreach, grads)
     # in total_norm's dtype, as PyTorch computes it (Python floats do not promote a float32 array)
     xp = total_norm._xp
     coefficient = xp.asarray(xp.minimum(float(max_norm) / (total_norm._data + 1e-6), 1.0))
@@ -107,6 +98,5 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float, f
     """Clamp every gradient entry into [−clip_value, clip_value], in place."""
     clip_value = float(clip_value)
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    _check_foreach(foreach, grads)
     for g in grads:
         g._xp.clip(g._data, -clip_value, clip_value, out=g._data)
