@@ -22,14 +22,18 @@ from ..autograd import Op
 
 
 def moments(x: Any, axes: tuple[int, ...]) -> tuple[Any, Any]:
-    """Mean and biased variance over ``axes`` (kept as size-1 axes), in x's dtype.
+    """Mean and biased variance over ``axes`` (kept as size-1 axes), returned in x's dtype.
 
     Two passes, var = mean((x − μ)²), instead of mean(x²) − μ²: the one-pass form cancels
-    catastrophically when |μ| ≫ σ (float32 inputs around 1000 with σ = 1 lose every digit).
+    catastrophically when |μ| ≫ σ (float32 inputs around 1000 with σ = 0.01 lose every digit).
+    Lower-precision inputs are summed in float64, as PyTorch's CPU kernel does: a float32 sum
+    of n values near 1000 is off by ~n·ulp(1000), which is already 1% of σ = 0.01 for n = 36.
     """
-    mean = x.mean(axis=axes, keepdims=True)
-    centered = x - mean
-    return mean, (centered * centered).mean(axis=axes, keepdims=True)
+    accumulate = "float64" if x.dtype.itemsize < 8 else None
+    mean = x.mean(axis=axes, keepdims=True, dtype=accumulate)
+    centered = x - mean  # float64 for float32 x: no cancellation in the variance either
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    return mean.astype(x.dtype, copy=False), var.astype(x.dtype, copy=False)
 
 
 class Normalize(Op):
