@@ -119,3 +119,114 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
         warnings.warn("Initializing zero-element tensors is a no-op")
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Any = None) -> Tensor:
+    """N(mean, std²) restricted to [a, b], by rejection as PyTorch does it.
+
+    When [a, b] holds more than 30% of the mass, draw normals and redraw the whole tensor, keeping
+    the new values only where the old ones fell outside, until none do (bit-exact with PyTorch).
+    Otherwise PyTorch proposes uniforms on [a, b] and accepts with the normal density; that branch
+    uses float32 logs whose last bits may differ from PyTorch's, so its draws are not bit-exact.
+    """
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    with no_grad():
+        data = tensor._data
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            low, high = data.dtype.type(a), data.dtype.type(b)  # the bounds in the tensor's dtype
+            tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (data < low) | (data > high)
+                if not outside.any():
+                    return tensor
+                fresh = Tensor._wrap(tensor._xp.empty_like(data), tensor.device).normal_(mean, std, generator=generator)
+                data[outside] = fresh._data[outside]
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates = tensor._xp.empty_like(data)
+        accept = Tensor._wrap(tensor._xp.empty_like(data), tensor.device)
+        tensor.uniform_(a, b, generator=generator)
+        log_density = lambda x: ((x - mean) / std) ** 2 * -0.5 - log_peak  # noqa: E731
+        pending = tensor._xp.log(accept.uniform_(generator=generator)._data) > log_density(data)
+        while pending.any():
+            proposal = Tensor._wrap(candidates, tensor.device).uniform_(a, b, generator=generator)._data
+            data[pending] = proposal[pending]
+            retry = tensor._xp.log(accept.uniform_(generator=generator)._data) > log_density(proposal)
+            pending = pending & retry
+        return tensor
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (ones on the diagonal of a 2-D tensor)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        tensor._data[...] = tensor._xp.eye(*tensor.shape, dtype=tensor._data.dtype)
+    return tensor
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """A convolution kernel that passes its input through: a 1 at the centre of channel d → d."""
+    dimensions = tensor.ndim
+    if dimensions not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if tensor.shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_per_group = tensor.shape[0] // groups
+    centre = tuple(s // 2 for s in tensor.shape[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(out_per_group, tensor.shape[1])):
+                tensor._data[(g * out_per_group + d, d) + centre] = 1
+    return tensor
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
+    """A (semi-)orthogonal matrix: Q of the QR factorisation of a normal matrix, signs fixed by R.
+
+    The normals are PyTorch's bit for bit; the QR is NumPy's LAPACK (in float64) rather than
+    PyTorch's (MKL, in the tensor's dtype), so the result agrees to rounding, not to the bit.
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flattened = Tensor._wrap(tensor._xp.empty((rows, cols), dtype=tensor._data.dtype), tensor.device)
+    matrix = flattened.normal_(0, 1, generator=generator)._data
+    if rows < cols:
+        matrix = matrix.T
+    q, r = tensor._xp.linalg.qr(matrix)
+    q = q * tensor._xp.sign(tensor._xp.diag(r))  # make R's diagonal positive: Q is then unique
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        tensor._data[...] = (q.astype(tensor._data.dtype) * tensor._data.dtype.type(gain)).reshape(tensor.shape)
+    return tensor
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any = None) -> Tensor:
+    """N(0, std²) with a fraction ``sparsity`` of every column set to zero.
+
+    As in PyTorch, the normals use ``generator`` but the zeroed rows come from ``randperm`` on
+    the global generator, one permutation per column.
+    """
+    from ..random.factories import randperm
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for column in range(cols):
+            zero_rows = randperm(rows)._data[:num_zeros]
+            tensor._data[zero_rows, column] = 0
+    return tensor

@@ -18,13 +18,14 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from .. import dtypes
-from ..creation import randperm, tensor
-from ..random import Generator, _generator
+from ..creation import empty, multinomial, randint, randperm, tensor
+from ..random import Generator, default_generator
 from ..tensor import Tensor
 from ..tensor_shape import stack
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler",
-           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "BatchSampler", "DataLoader",
+           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
+           "DataLoader",
            "default_collate", "default_convert"]
 
 
@@ -100,7 +101,7 @@ class ConcatDataset(Dataset):
 
 
 def random_split(dataset: Dataset, lengths: Sequence[int | float],
-                 generator: Generator | None = None) -> list[Subset]:
+                 generator: Generator | None = default_generator) -> list[Subset]:
     """Split into non-overlapping random subsets of the given lengths, or fractions summing to 1.
 
     Fractions become ``floor(n * fraction)`` items each, and the leftover items go one by one to
@@ -146,16 +147,15 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-def _epoch_rng(generator: Generator | None) -> np.random.Generator:
-    """The stream to shuffle with: the given generator (it advances, so epochs differ), or a fresh one
-    seeded from the global stream, so ``manual_seed`` makes shuffling repeatable as in PyTorch."""
-    if generator is not None:
-        return generator._rng
-    return np.random.default_rng(int(_generator().integers(2 ** 63)))
-
-
 class RandomSampler(Sampler):
-    """A new random order of all indices every epoch (or ``num_samples`` draws with ``replacement``)."""
+    """A new random order of all indices every epoch (or ``num_samples`` draws with ``replacement``).
+
+    Exactly PyTorch's draws: without a generator, each epoch first takes a seed from the global
+    stream (one int64 ``random_()``) and shuffles with a fresh ``Generator`` seeded by it; with one,
+    it calls ``randperm(n, generator)`` directly (and once more, for an empty slice, when
+    ``num_samples`` is a multiple of n — that still advances the generator). Lazy, like PyTorch's:
+    nothing is drawn before the first index is asked for.
+    """
 
     def __init__(self, data_source: Any, replacement: bool = False, num_samples: int | None = None,
                  generator: Generator | None = None) -> None:
@@ -171,28 +171,59 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        n, rng = len(self.data_source), _epoch_rng(self.generator)
+        n = len(self.data_source)
+        generator = self.generator
+        if generator is None:
+            seed = int(empty((), dtype=dtypes.int64).random_().item())
+            generator = Generator().manual_seed(seed)
         if self.replacement:
-            return iter(rng.integers(n, size=self.num_samples).tolist())
-        # whole permutations, then part of one more, to reach num_samples
-        orders = [rng.permutation(n) for _ in range(-(-self.num_samples // n))]
-        return iter(np.concatenate(orders)[:self.num_samples].tolist())
+            for _ in range(self.num_samples // 32):
+                yield from randint(high=n, size=(32,), generator=generator).tolist()
+            yield from randint(high=n, size=(self.num_samples % 32,), generator=generator).tolist()
+        else:
+            for _ in range(self.num_samples // n):
+                yield from randperm(n, generator=generator).tolist()
+            yield from randperm(n, generator=generator).tolist()[:self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices, in a new random order every epoch."""
+    """The given indices, in a new random order every epoch (``randperm`` on ``generator`` or the global one)."""
 
     def __init__(self, indices: Sequence[int], generator: Generator | None = None) -> None:
         self.indices, self.generator = indices, generator
 
     def __iter__(self) -> Iterator[int]:
-        return (self.indices[i] for i in _epoch_rng(self.generator).permutation(len(self.indices)).tolist())
+        for i in randperm(len(self.indices), generator=self.generator).tolist():
+            yield self.indices[i]
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn with probabilities proportional to ``weights`` (``multinomial``)."""
+
+    def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
+                 generator: Generator | None = None) -> None:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        weights_tensor = tensor(weights, dtype=dtypes.float64)
+        if weights_tensor.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights_tensor.shape)}")
+        self.weights, self.num_samples, self.replacement = weights_tensor, num_samples, replacement
+        self.generator = generator
+
+    def __iter__(self) -> Iterator[int]:
+        yield from multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator).tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
 
 
 class BatchSampler(Sampler):
@@ -342,6 +373,9 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self) -> Iterator[Any]:
+        # every epoch PyTorch's iterator draws a base seed for its workers (one int64 random_()),
+        # shuffled or not: the global stream moves on exactly as under PyTorch
+        empty((), dtype=dtypes.int64).random_(generator=self.generator)
         if self._iterable:
             return self._iterate_stream()
         if not self._auto_collation:

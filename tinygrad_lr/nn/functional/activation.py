@@ -10,7 +10,6 @@ from ... import dtypes
 from ...backend import move
 from ...ops import elementwise as E
 from ...ops import linalg as L
-from ...random import _generator
 from ...tensor import Tensor
 
 __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot"]
@@ -80,10 +79,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1:  # everything dropped (1/(1 − p) would be inf)
         return input * 0
-    draw_dtype = np.float64 if input.dtype is dtypes.float64 else np.float32
-    keep = _generator().random(input.shape, dtype=draw_dtype) >= p  # a Bernoulli(1 − p) mask
-    mask = keep.astype(input._data.dtype) * np.asarray(1 / (1 - p), dtype=input._data.dtype)
-    return input * Tensor._wrap(move(mask, input.device), input.device)
+    # PyTorch's CPU draw: noise = empty_like(x).bernoulli_(1 − p) (a float64 uniform per element),
+    # noise /= 1 − p in x's dtype, out = x * noise (MulBackward0)
+    noise = Tensor._wrap(input._xp.empty(input.shape, dtype=input._data.dtype), input.device)
+    noise.bernoulli_(1 - p).div_(1 - p)
+    return input * noise
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
