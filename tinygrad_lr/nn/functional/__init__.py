@@ -11,6 +11,7 @@ from .loss import _reduction, _reduce  # noqa: F401
 from .loss_regression import *  # noqa: F401,F403
 from .loss_margin import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .activation import dropout  # noqa: F401,F811 - importing dropout.py bound F.dropout to that module
