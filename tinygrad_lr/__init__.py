@@ -23,6 +23,8 @@ from .dtypes import (bool_ as bool, double, dtype, float16, float32, float64, ge
 from .dtypes import float as float  # noqa: A004 - torch.float
 from .dtypes import int as int  # noqa: A004 - torch.int
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random.factories import bernoulli, multinomial, randint_like
+from . import random  # noqa: F401 - tinygrad_lr.random.fork_rng, as torch.random
 from .shapes import Size
 from .tensor import Tensor, where
 from .tensor_shape import cat, stack
