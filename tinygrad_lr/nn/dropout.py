@@ -4,7 +4,7 @@ active only in training mode; ``Dropout`` itself is in ``layers.py``."""
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .functional import dropout as D
+from .functional import feature_dropout as D
 from .module import Module
 
 

@@ -13,8 +13,7 @@ from .loss_margin import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
-from .dropout import *  # noqa: F401,F403
-from .activation import dropout  # noqa: F401,F811 - importing dropout.py bound F.dropout to that module
+from .feature_dropout import *  # noqa: F401,F403 (channel dropout; F.dropout itself is in activation.py)
 from .padding import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403

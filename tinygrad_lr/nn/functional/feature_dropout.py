@@ -1,4 +1,5 @@
-"""Channel dropout as functions: ``dropout1d``, ``dropout2d``, ``dropout3d`` (whole channels), and
+"""Channel dropout as functions (PyTorch calls it feature dropout; the file is not named dropout.py
+so that it does not shadow ``F.dropout``): ``dropout1d``, ``dropout2d``, ``dropout3d`` (whole channels), and
 ``alpha_dropout`` / ``feature_alpha_dropout`` (SELU's dropout). ``F.dropout`` itself lives with
 the random stream (``activation.py``).
 

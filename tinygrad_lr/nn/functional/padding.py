@@ -45,9 +45,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         for axis, pair in zip(axes, pairs):
             full[axis] = pair
         for (b, a), n in zip(full, input.shape):
-            if n + b + a < 0:
-                raise RuntimeError(f"The input size {n}, plus negative padding {b} and {a} resulted in a negative "
-                                   f"output size, which is invalid. Check dimension of your input.")
+            if n + min(b, 0) + min(a, 0) < 0:  # PyTorch crops (narrow) before it pads
+                raise RuntimeError("narrow(): length must be non-negative.")
         return R.ConstantPadNd.apply(input, pads=tuple(full), value=0.0 if value is None else value)
     if mode not in _NONCONSTANT:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
