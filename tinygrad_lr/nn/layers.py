@@ -1,4 +1,4 @@
-"""Layers: ``Linear``, the activations, ``Flatten``/``Unflatten`` and ``Dropout``.
+"""Layers: ``Linear``, ``Flatten``/``Unflatten`` and ``Dropout`` (the activations are in ``activation.py``).
 
 Each layer stores its options (printed by ``extra_repr`` exactly as PyTorch prints them) and calls
 the matching function in ``nn.functional`` in ``forward``.
@@ -12,6 +12,7 @@ from ..creation import empty
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh  # noqa: F401 - their old home
 from .module import Module
 from .parameter import Parameter
 
@@ -57,69 +58,6 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-
-
-class ReLU(Module):
-    """max(x, 0). ``inplace`` is accepted (and printed) but the result is always a new tensor."""
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.relu(input)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
-
-
-class LeakyReLU(Module):
-    """x if x > 0 else negative_slope · x."""
-
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__()
-        self.negative_slope = negative_slope
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.leaky_relu(input, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
-
-
-class Sigmoid(Module):
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return input.sigmoid()
-
-
-class Tanh(Module):
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return input.tanh()
-
-
-class Softmax(Module):
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.softmax(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Module):
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return F.log_softmax(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
 
 
 class Flatten(Module):

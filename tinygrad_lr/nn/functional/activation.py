@@ -1,4 +1,7 @@
-"""Activations, ``linear``, ``dropout`` and ``one_hot`` as functions (the modules in ``nn/layers.py`` call these)."""
+"""Activations, ``linear``, ``dropout`` and ``one_hot`` as functions (the modules in ``nn/activation.py`` and
+``nn/layers.py`` call these). Most activations are one fused node from ``ops/activation.py``; the few
+PyTorch itself composes from smaller ops (``softsign``, ``tanhshrink``, ``softmin``) are composed here
+the same way, so their ``grad_fn`` names match too."""
 from __future__ import annotations
 
 import warnings
@@ -8,11 +11,16 @@ import numpy as np
 
 from ... import dtypes
 from ...backend import move
+from ...ops import activation as A
 from ...ops import elementwise as E
 from ...ops import linalg as L
 from ...tensor import Tensor
+from .loss import _type_name
 
-__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot"]
+__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot",
+           "elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh", "relu6",
+           "hardsigmoid", "hardswish", "logsigmoid", "prelu", "rrelu", "tanhshrink", "softshrink", "hardshrink",
+           "threshold", "softmin", "glu"]
 
 # ------------------------------------------------------------------------------------ activations
 
@@ -34,9 +42,9 @@ def tanh(input: Tensor) -> Tensor:  # noqa: A002
     return input.tanh()
 
 
-def _softmax_dim(ndim: int) -> int:
+def _softmax_dim(ndim: int, name: str = "softmax") -> int:
     """PyTorch's legacy choice when ``dim`` is left out (with a warning): 0 for 0-, 1- and 3-D inputs, else 1."""
-    warnings.warn("Implicit dimension choice for softmax has been deprecated. "
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
                   "Change the call to include dim=X as an argument.", stacklevel=3)
     return 0 if ndim in (0, 1, 3) else 1
 
@@ -81,8 +89,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input * 0
     # PyTorch's CPU draw: noise = empty_like(x).bernoulli_(1 − p) (a float64 uniform per element),
     # noise /= 1 − p in x's dtype, out = x * noise (MulBackward0)
-    noise = Tensor._wrap(input._xp.empty(input.shape, dtype=input._data.dtype), input.device)
-    noise.bernoulli_(1 - p).div_(1 - p)
+    noise = Tensor._wrap(input._xp.empty(input.shape, dtype=input._data.dtype), input.device).bernoulli_(1 - p)
+    noise._data /= noise._data.dtype.type(1 - p)
     return input * noise
 
 
@@ -103,3 +111,165 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._wrap((data[..., None] == classes).astype(np.int64), tensor.device)
 
 
+
+
+# ------------------------------------------------------------------------- more activations
+# The constants of SELU (Klambauer et al., 2017), as PyTorch writes them
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _floating(input: Tensor, kernel: str) -> None:  # noqa: A002
+    """PyTorch's error for an integer input to a kernel that exists only for floating dtypes."""
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x for x > 0, else alpha · (eˣ − 1)."""
+    _floating(input, "elu_cpu")
+    return A.Elu.apply(input, alpha=float(alpha))
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale · elu(x, alpha) with PyTorch's fixed alpha ≈ 1.6733 and scale ≈ 1.0507 (self-normalizing)."""
+    _floating(input, "elu_cpu")
+    return A.Elu.apply(input, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha · (e^(x/alpha) − 1))."""
+    _floating(input, "elu_cpu")
+    return A.Celu.apply(input, alpha=float(alpha), input_scale=1 / float(alpha))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
+    """x · Φ(x) (Φ the standard normal CDF), or its tanh approximation with ``approximate='tanh'``."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _floating(input, "GeluKernelImpl")
+    return A.Gelu.apply(input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x · σ(x) (also called swish)."""
+    _floating(input, "silu_cpu")
+    return A.Silu.apply(input)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x · tanh(softplus(x))."""
+    _floating(input, "mish_cpu")
+    return A.Mish.apply(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """log(1 + e^(beta·x)) / beta, linear where beta·x > threshold."""
+    _floating(input, "softplus_cpu")
+    return A.Softplus.apply(input, beta=float(beta), threshold=float(threshold))
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|), composed as PyTorch composes it (``DivBackward0``)."""
+    return input / (input.abs() + 1)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x clipped to [min_val, max_val]."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return A.Hardtanh.apply(input, low=min_val, high=max_val)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), as PyTorch computes it."""
+    return A.Hardtanh.apply(input, low=0.0, high=6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6: a piecewise-linear sigmoid."""
+    _floating(input, "hardsigmoid_cpu")
+    return A.Hardsigmoid.apply(input)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x · relu6(x + 3) / 6."""
+    _floating(input, "hardswish_cpu")
+    return A.Hardswish.apply(input)
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log σ(x), computed without overflow for large |x|."""
+    _floating(input, "log_sigmoid_cpu")
+    return A.LogSigmoid.apply(input)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x where x > 0, else weight · x, with one weight per channel (dim 1) or a single one."""
+    _floating(input, "prelu_cpu")
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() != 1 and weight.numel() != channels:
+        raise RuntimeError("Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{weight.numel()} and channel size = {channels}.")
+    return A.Prelu.apply(input, weight)
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,  # noqa: A002
+          inplace: bool = False) -> Tensor:
+    """Leaky ReLU with a random slope: in training each element's slope is drawn from U(lower, upper)
+    (with ``Tensor.uniform_``, so it follows ``manual_seed``, though not PyTorch's own draws);
+    in eval the slope is fixed at (lower + upper) / 2."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    _floating(input, "leaky_relu_cpu")
+    if training:
+        noise = Tensor._wrap(input._xp.empty_like(input._data), input.device).uniform_(lower, upper)._data
+    else:
+        noise = input._xp.full(input.shape, (lower + upper) / 2, dtype=input._data.dtype)
+    return A.RreluWithNoise.apply(input, noise=noise)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x − tanh(x), composed as PyTorch composes it (``SubBackward0``)."""
+    return input - input.tanh()
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x − λ above λ, x + λ below −λ, 0 in between."""
+    _floating(input, "softshrink_check")
+    if lambd < 0:
+        limit = "3.40282e+38" if input.dtype is dtypes.float32 else "1.79769e+308"
+        raise RuntimeError(f"lambda must be in range [0, {limit}] for input dtype {_type_name(input.dtype)}, "
+                           f"but found {lambd}")
+    return A.Softshrink.apply(input, lambd=float(lambd))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > λ, else 0."""
+    _floating(input, "hardshrink_cpu")
+    return A.Hardshrink.apply(input, lambd=float(lambd))
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else value."""
+    return A.Threshold.apply(input, threshold=threshold, value=value)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
+    """softmax(−x): PyTorch computes it so, and so do we (``SoftmaxBackward0``)."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "softmin")
+    if dtype is not None:
+        input = input.to(dtype)
+    return (-input).softmax(dim)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """Split x in halves (a, b) along ``dim``: a · σ(b) (the gated linear unit)."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    _floating(input, "glu_cpu")
+    axis = dim + input.ndim if dim < 0 else dim
+    if input.shape[axis] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {input.shape[axis]}")
+    return A.Glu.apply(input, dim=axis)

@@ -1,0 +1,40 @@
+"""Trajectory parity for the optimizers beyond SGD/Adam/RMSprop: 12 steps of a small MLP on one
+batch from PyTorch's initial weights; the loss after every step and the final weights are compared
+(see ``cases_training.py``). Twelve steps let the warm-ups play out (RAdam switches to its
+adaptive step at step 6, ASGD starts averaging at ``t0``); ``tests/test_optim_more.py`` runs
+hundreds of steps on a small problem, where the cost is low."""
+from __future__ import annotations
+
+from typing import Any
+
+import tinygrad_lr
+
+from .cases_training import X, Y, small_mlp, train
+from .registry import Case, register
+
+if not hasattr(tinygrad_lr.optim, "NAdam"):
+    raise ModuleNotFoundError("tinygrad_lr's extra optimizers are not there yet", name=__name__)
+
+STEPS = 12
+
+
+def optimizer_case(name: str, optimizer: str, **options: Any) -> None:
+    register(Case(f"{optimizer}_{name}" if name else optimizer, kind="optimizer", args=(X, Y), gradcheck=False,
+                  fn=train(small_mlp, optimizer, STEPS, **options)))
+
+
+optimizer_case("", "Adagrad", lr=0.1)
+optimizer_case("lr_decay_weight_decay", "Adagrad", lr=0.1, lr_decay=0.01, weight_decay=0.05,
+               initial_accumulator_value=0.1)
+optimizer_case("", "Adadelta")
+optimizer_case("rho_weight_decay", "Adadelta", lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.01)
+optimizer_case("", "Adamax", lr=0.01)
+optimizer_case("weight_decay_maximize", "Adamax", lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, maximize=True)
+optimizer_case("", "NAdam", lr=0.01)
+optimizer_case("weight_decay", "NAdam", lr=0.01, weight_decay=0.1, momentum_decay=0.01)
+optimizer_case("decoupled_weight_decay", "NAdam", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)
+optimizer_case("", "RAdam", lr=0.01)
+optimizer_case("weight_decay", "RAdam", lr=0.01, weight_decay=0.1, betas=(0.8, 0.9))
+optimizer_case("decoupled_weight_decay", "RAdam", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)
+optimizer_case("", "ASGD", lr=0.05)
+optimizer_case("averaging", "ASGD", lr=0.05, lambd=0.01, alpha=0.6, t0=5, weight_decay=0.01)  # ax moves from step 6
