@@ -22,7 +22,9 @@ def test_every_op_case_gets_finite_differences_unless_opted_out():
     """Opting out is for points where the derivative does not exist (ties, 0**b) or is NaN/inf."""
     skipped = {c.name for c in all_cases(kind="op") if not c.gradcheck}
     assert skipped <= {"argmax", "max_ties", "amax_ties", "maximum_ties", "minimum_ties", "var_one_element_is_nan",
-                       "std_constant_grad_is_0", "logsumexp_with_neg_inf", "pow_zero_base_tensor_exponent"}, skipped
+                       "std_constant_grad_is_0", "logsumexp_with_neg_inf", "pow_zero_base_tensor_exponent",
+                       # ties on purpose (cases_sorting.py): a perturbation breaks the tie
+                       "mode", "mode_dim0_keepdim", "cummax_ties"}, skipped
 
 
 def test_gradcheck_catches_a_wrong_backward():

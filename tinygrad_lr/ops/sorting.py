@@ -105,20 +105,26 @@ class Cumprod(Op):
         return grad
 
 
+def _log_cumsum_exp(xp, values, dim: int, reverse: bool = False):
+    """log Σ_{j <= i} e^(values_j) along ``dim`` (Σ_{j >= i} when ``reverse``), one ``logaddexp``
+    step at a time: each prefix is exact however far its terms sit below the others."""
+    moved = xp.moveaxis(values, dim, 0).copy()
+    steps = range(moved.shape[0] - 2, -1, -1) if reverse else range(1, moved.shape[0])
+    for i in steps:
+        moved[i] = xp.logaddexp(moved[i + 1] if reverse else moved[i - 1], moved[i])
+    return xp.moveaxis(moved, 0, dim)
+
+
 class Logcumsumexp(Op):
     """out_i = log Σ_{j <= i} e^(a_j);  grad_a_k = Σ_{j >= k} out_grad_j · e^(a_k - out_j).
 
-    Computed in log space so nothing overflows: the positive and negative parts of out_grad
-    are summed separately as exp(a_k + log Σ_{j >= k} e^(log|g_j| - out_j)).
+    Both in log space so nothing overflows or underflows: the positive and negative parts of
+    out_grad are summed separately, as e^(a_k + log Σ_{j >= k} e^(log|g_j| - out_j)).
     """
     torch_name = "LogcumsumexpBackward0"
 
     def forward(self, a, dim: int):
-        xp = self.xp
-        shift = a.max(axis=dim, keepdims=True) if a.size else a
-        shift = xp.where(xp.isfinite(shift), shift, 0)
-        with _quiet(xp):
-            out = xp.log(xp.cumsum(xp.exp(a - shift), axis=dim)) + shift
+        out = _log_cumsum_exp(self.xp, a, dim)
         self.save(a, out, dim)
         return out
 
@@ -126,11 +132,8 @@ class Logcumsumexp(Op):
         a, out, dim = self.saved
         xp = self.xp
         with _quiet(xp):
-            def part(g):  # Σ_{j >= k} g_j e^(a_k - out_j) for g >= 0, in log space
-                logs = xp.log(g) - out
-                shift = logs.max(axis=dim, keepdims=True)
-                shift = xp.where(xp.isfinite(shift), shift, 0)
-                return xp.exp(a + shift + xp.log(_reverse_cumsum(xp, xp.exp(logs - shift), dim)))
+            def part(g):  # Σ_{j >= k} g_j e^(a_k - out_j) for g >= 0
+                return xp.exp(a + _log_cumsum_exp(xp, xp.log(g) - out, dim, reverse=True))
             return part(xp.maximum(out_grad, 0)) - part(xp.maximum(-out_grad, 0))
 
 
