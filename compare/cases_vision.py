@@ -1,8 +1,7 @@
 """Parity cases for padding, upsampling, pixel shuffle and channel dropout (modules and functionals).
 
-Dropout in training mode draws random numbers, which differ between the frameworks until ours
-draws PyTorch's stream; its cases cover what is deterministic (eval mode, p = 0, p = 1) and
-tests/test_normalization.py checks the training-mode statistics.
+Dropout in training mode draws from PyTorch's random stream (``bernoulli_``), so after the same
+``manual_seed`` both frameworks drop the same channels: the training cases seed inside the case.
 """
 from __future__ import annotations
 
@@ -84,9 +83,15 @@ case("F.interpolate_bilinear_recompute", lambda ns, x: F(ns).interpolate(
     x, scale_factor=1.6, mode="bilinear", recompute_scale_factor=True), farg(1, 1, 3, 4), kind="op")
 
 # ----------------------------------------------------------------------------------- dropout
+def seeded(ns: Any, run: Callable[[], Any]) -> Any:
+    ns.manual_seed(3)
+    return run()
+
+
 for cls, shape in [("Dropout1d", (2, 3, 4)), ("Dropout2d", (2, 3, 2, 2)), ("Dropout3d", (2, 2, 2, 2, 2)),
                    ("AlphaDropout", (3, 4)), ("FeatureAlphaDropout", (2, 3, 2))]:
     case(f"{cls}_eval", layer(lambda ns, c=cls: getattr(ns.nn, c)(0.5).eval()), farg(*shape))
     case(f"{cls}_p0", layer(lambda ns, c=cls: getattr(ns.nn, c)(0.0)), farg(*shape))
     case(f"{cls}_p1", layer(lambda ns, c=cls: getattr(ns.nn, c)(1.0)), farg(*shape), note="everything dropped")
+    case(f"{cls}_train", lambda ns, x, c=cls: seeded(ns, lambda: getattr(ns.nn, c)(0.4)(x)), farg(*shape))
 case("F.dropout2d_eval", lambda ns, x: F(ns).dropout2d(x, 0.3, training=False), farg(2, 3, 2, 2), kind="op")

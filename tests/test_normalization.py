@@ -214,6 +214,20 @@ def test_channel_dropout_drops_whole_channels_and_rescales(cls, shape):
     assert out.grad_fn.name() == "MulBackward0"
 
 
+@pytest.mark.parametrize("build,shape", [(lambda ns: ns.nn.Dropout2d(0.4), (3, 4, 2, 2)),
+                                         (lambda ns: ns.nn.Dropout1d(0.3), (4, 5)),
+                                         (lambda ns: ns.nn.Dropout3d(0.5), (2, 3, 1, 2, 2)),
+                                         (lambda ns: ns.nn.AlphaDropout(0.2), (4, 6)),
+                                         (lambda ns: ns.nn.FeatureAlphaDropout(0.3), (3, 4, 2))], ids=lambda f: "")
+def test_training_mode_draws_pytorchs_masks(build, shape):
+    x = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+    outs = []
+    for ns in (tg, torch):
+        ns.manual_seed(7)
+        outs.append(build(ns)(ns.tensor(x)).numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6, atol=1e-7)
+
+
 def test_dropout_unbatched_inputs_and_2d_warning():
     assert nn.Dropout1d()(tg.ones(3, 4)).shape == (3, 4)
     assert nn.Dropout3d()(tg.ones(2, 3, 3, 3)).shape == (2, 3, 3, 3)

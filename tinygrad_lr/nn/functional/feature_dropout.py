@@ -23,17 +23,10 @@ def _check_p(p: float) -> None:
 
 
 def _bernoulli(like: Tensor, shape: tuple[int, ...], keep: float) -> Tensor:
-    """A tensor of ``shape`` (like's dtype and device) of Bernoulli(keep) draws: 1 = keep."""
+    """A tensor of ``shape`` (like's dtype and device) of Bernoulli(keep) draws, 1 = keep, from
+    PyTorch's random stream (``bernoulli_``): ``manual_seed`` gives PyTorch's masks."""
     from ...creation import empty
-    noise = empty(shape, dtype=like.dtype, device=like.device)
-    if hasattr(noise, "bernoulli_"):
-        return noise.bernoulli_(keep)
-    # until Tensor.bernoulli_ (PyTorch's random stream) is there: NumPy's generator
-
-    from ...backend import move
-    from ...random import _generator
-    draw = _generator().random(shape) < keep
-    return Tensor._wrap(move(draw.astype(like._data.dtype), like.device), like.device)
+    return empty(shape, dtype=like.dtype, device=like.device).bernoulli_(keep)
 
 
 def _feature_shape(input: Tensor) -> tuple[int, ...]:  # noqa: A002
