@@ -174,7 +174,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if indexing == "xy" and len(tensors) >= 2:
         swapped = [tensors[1], tensors[0]] + tensors[2:]
         grids = meshgrid(*swapped, indexing="ij")
-        return tuple(g.transpose(0, 1) for g in (grids[1], grids[0]) + grids[2:])
+        return (grids[1], grids[0]) + grids[2:]
     sizes = [t.numel() for t in tensors]
     out = []
     for k, t in enumerate(tensors):

@@ -219,28 +219,27 @@ class ExtraMethods:
     argwhere = nonzero
 
     # --------------------------------------------------------------------- in-place shapes
-    def _become(self, out: "Tensor") -> "Tensor":
-        """An in-place shape change: this tensor takes the result's array (a view) and, inside a
-        graph, its node, as PyTorch's in-place view ops rebase the tensor's history."""
+    def _inplace_view(self, change: Any, name: str) -> "Tensor":
+        """An in-place shape change: this tensor takes the changed array (a view) and, inside a
+        graph, a node whose parent is this tensor as it was, as PyTorch rebases the history."""
         if self.requires_grad and self.grad_fn is None and is_grad_enabled():
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        self._data = out._data
-        if out.grad_fn is not None:
-            self.grad_fn = out.grad_fn
+        before = _tensor.Tensor._wrap(self._data, self.device, self._requires_grad, self.grad_fn, self._xp)
+        out = _renamed(change(before), name)
+        self._data, self.grad_fn = out._data, out.grad_fn
         return self
 
     def squeeze_(self, dim: Any = None) -> "Tensor":
-        out = self.squeeze(dim)
-        return self._become(_renamed(out, "SqueezeBackward3" if dim is None else "SqueezeBackward4"))
+        return self._inplace_view(lambda t: t.squeeze(dim), "SqueezeBackward3" if dim is None else "SqueezeBackward4")
 
     def unsqueeze_(self, dim: int) -> "Tensor":
-        return self._become(_renamed(self.unsqueeze(dim), "UnsqueezeBackward1"))
+        return self._inplace_view(lambda t: t.unsqueeze(dim), "UnsqueezeBackward1")
 
     def t_(self) -> "Tensor":
-        return self._become(_renamed(self.t(), "TBackward1"))
+        return self._inplace_view(lambda t: t.t(), "TBackward1")
 
     def transpose_(self, dim0: int, dim1: int) -> "Tensor":
-        return self._become(_renamed(self.transpose(dim0, dim1), "TransposeBackward1"))
+        return self._inplace_view(lambda t: t.transpose(dim0, dim1), "TransposeBackward1")
 
     # ------------------------------------------------------------------------- factories
     def _new(self, size: tuple, value: Any, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":
