@@ -81,6 +81,9 @@ def run(device: str = "all", quick: bool = False, seed: int = 0, pattern: str | 
     for case in finite_difference:
         results.append(gradcheck(case, seed))
         progress.tick(f"{case.name} finite differences")
+    if device in ("cpu", "all"):  # PyTorch's CPU random stream, bit for bit (compare/random_stream.py)
+        from .random_stream import run_all
+        results.extend(run_all(seed, pattern))
     return results, skipped
 
 

@@ -165,3 +165,15 @@ def test_dropout_mlp_on_shuffled_batches_reaches_pytorchs_losses(dtype, rtol):
     """Same init, masks and batch order; the losses then differ only by arithmetic rounding
     (float32: matmul summation order, compounded over 20 steps of momentum SGD)."""
     np.testing.assert_allclose(_train(tg, dtype), _train(torch, dtype), rtol=rtol)
+
+
+LAYERS = {"Conv1d": lambda nn: nn.Conv1d(3, 4, 5), "Conv2d": lambda nn: nn.Conv2d(3, 8, 3),
+          "ConvTranspose2d": lambda nn: nn.ConvTranspose2d(4, 6, 3), "RNN": lambda nn: nn.RNN(10, 20, 2),
+          "LSTM": lambda nn: nn.LSTM(10, 20, 2, bidirectional=True), "GRU": lambda nn: nn.GRU(5, 7),
+          "LSTMCell": lambda nn: nn.LSTMCell(4, 6), "Embedding": lambda nn: nn.Embedding(10, 3),
+          "PReLU": lambda nn: nn.PReLU(), "BatchNorm1d": lambda nn: nn.BatchNorm1d(5)}
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_layer_default_init_draws_as_pytorch(name):
+    both(0, lambda fw: tuple(p.detach() for p in LAYERS[name](fw.nn).parameters()) + (fw.randn(2),))
