@@ -95,6 +95,8 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     return input.cross(other, dim=dim)
 
 
