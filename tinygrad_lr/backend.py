@@ -13,6 +13,32 @@ from typing import Any
 import numpy as np
 
 
+def keep_freed_memory() -> bool:
+    """Ask glibc's malloc to keep freed blocks for reuse instead of handing them back to the OS.
+
+    A training step allocates and frees the same tens of MiB every step (im2col columns, saved
+    activations). By default glibc serves blocks above its mmap threshold with fresh mappings and
+    trims the top of the heap on free, so every step page-faults its memory in again: ~2,900 fresh
+    pages (11 MiB) per LeNet step at batch 64, 17.7 ms instead of 7.0 ms. A fixed 32 MiB mmap
+    threshold and a 256 MiB trim threshold keep that memory mapped (PyTorch's CPU allocator
+    similarly holds on to its blocks). Only on glibc; returns whether the settings were applied.
+    """
+    import ctypes
+    import ctypes.util
+    import platform
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 256 * 2**20))
+    except (OSError, AttributeError):
+        return False
+
+
+keep_freed_memory()
+
+
 class device:
     """A PyTorch-style device: ``device("cpu")``, ``device("cuda")``, ``device("cuda:0")``."""
 
