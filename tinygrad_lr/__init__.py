@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import cuda, dtypes
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from . import autograd  # noqa: F401 - torch.autograd (Function, grad, gradcheck, ...)
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,  # noqa: F401
+                       set_grad_enabled)
 from .backend import device
 from .creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, HalfTensor, ShortTensor,  # noqa: F401
                        FloatTensor, IntTensor, LongTensor, arange, as_tensor,
@@ -65,12 +67,6 @@ def is_tensor(obj: Any) -> bool:
 
 def is_floating_point(t: Tensor) -> bool:
     return t.dtype.is_floating_point
-
-
-def bmm(a: Tensor, b: Tensor) -> Tensor:
-    if a.ndim != 3 or b.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if a.ndim != 3 else "batch2 must be a 3D tensor")
-    return a.matmul(b)
 
 
 from . import nn, optim, utils  # noqa: E402  (the layers above the Tensor)

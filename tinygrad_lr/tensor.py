@@ -197,7 +197,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         node = _graph.edge_of(self)[0]
         if node.tensor_hooks is None:
-            node.tensor_hooks = {}
+            node.tensor_hooks = _graph.OrderedDict()
         return _graph._add_hook(node.tensor_hooks, hook)
 
     def retain_grad(self) -> None:

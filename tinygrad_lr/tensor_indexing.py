@@ -12,6 +12,8 @@ import numpy as np
 
 from . import dtypes
 from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
+from .autograd import inplace as _inplace
+from .autograd import is_grad_enabled
 from .ops import movement as M
 from .shapes import _normalize_dim
 
@@ -27,15 +29,34 @@ class IndexingMethods:
     # --------------------------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> "Tensor":
         index, advanced = _convert_index(index, self)
+        if not advanced and _all_integers(index):
+            index = (*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)  # a 0-d view, not a copy
         out = M.Index.apply(self, index=index, advanced=advanced)
         if out.grad_fn is not None and not advanced:
             out.grad_fn.torch_name = _basic_index_name(index)
         return out
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace()
-        index, _ = _convert_index(index, self)
-        self._data[index] = value._data if isinstance(value, _tensor.Tensor) else value
+        """``x[index] = value``. In a graph, the written positions take the gradient of ``value``
+        and lose their old one: through a view of x (basic index, ``CopySlices``) or an
+        ``IndexPutBackward0`` node (advanced index)."""
+        recording = is_grad_enabled() and (self._requires_grad or getattr(value, "_requires_grad", False))
+        if not recording:
+            self._refuse_inplace()
+            converted, _ = _convert_index(index, self)
+            self._data[converted] = value._data if isinstance(value, _tensor.Tensor) else value
+            _inplace.bump(self)
+            return
+        _, advanced = _convert_index(index, self)
+        if not isinstance(value, _tensor.Tensor):
+            value = _tensor.Tensor._wrap(self._xp.asarray(value, dtype=self._data.dtype), self.device)
+        elif value.dtype is not self.dtype:
+            value = value.to(self.dtype)
+        if advanced:
+            items = index if isinstance(index, tuple) else (index,)
+            self._inplace_from(lambda t: t.index_put(items, value))
+        else:
+            self[index].copy_(value)
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
         d = _normalize_dim(dim, self.ndim)
@@ -51,6 +72,11 @@ class IndexingMethods:
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return _tensor.where(mask, value, self)
 
+
+
+def _all_integers(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, np.integer)) and not isinstance(i, builtins.bool) for i in items)
 
 
 def _basic_index_name(index: Any) -> str:

@@ -13,6 +13,7 @@ from ..backend import move, reshape_view, scatter_add
 class Reshape(Op):
     """out = a with a new shape;  grad_a = out_grad reshaped back"""
     torch_name = "ViewBackward0"
+    is_view = True  # when NumPy could reshape without a copy (checked by inplace.link_view)
 
     def forward(self, a, shape: tuple[int, ...], view: bool = False):
         self.save(a.shape)
@@ -34,6 +35,7 @@ class Squeeze(Reshape):
 class Permute(Op):
     """out = a with its axes reordered;  grad_a = out_grad with the inverse order"""
     torch_name = "PermuteBackward0"
+    is_view = True
 
     def forward(self, a, dims: tuple[int, ...]):
         self.save(dims)
@@ -50,6 +52,7 @@ class Permute(Op):
 class Transpose(Op):
     """out = a with two axes swapped;  grad_a = out_grad with them swapped back"""
     torch_name = "TransposeBackward0"
+    is_view = True
 
     def forward(self, a, dim0: int, dim1: int):
         self.save(dim0, dim1)
@@ -67,6 +70,7 @@ class T(Transpose):
 class Expand(Op):
     """out = a broadcast to a larger shape (a view);  grad_a = out_grad summed back by the engine"""
     torch_name = "ExpandBackward0"
+    is_view = True
 
     def forward(self, a, shape: tuple[int, ...]):
         return self.xp.broadcast_to(a, shape)
@@ -82,6 +86,7 @@ class Index(Op):
     sum of both: that needs an unbuffered scatter-add, not ``grad[index] += out_grad``.
     """
     torch_name = "IndexBackward0"
+    is_view = True  # basic indexing gives a view; advanced indexing copies (link_view tells them apart)
 
     def forward(self, a, index: Any, advanced: bool):
         self.save(a.shape, a.dtype, index, advanced)
@@ -101,11 +106,13 @@ class Gather(Index):
     """``torch.gather``: out[i][j] = a[i][index[i][j]] along ``dim``; an Index op with the index
     spelled out for every axis."""
     torch_name = "GatherBackward0"
+    is_view = False
 
 
 class MaxAlongDim(Index):
     """``max(dim)``/``min(dim)`` values: the gradient goes to the one position each index names."""
     torch_name = "MaxBackward0"
+    is_view = False
 
 
 class Cat(Op):

@@ -17,7 +17,7 @@ from ...ops import linalg as L
 from ...tensor import Tensor
 from .loss import _type_name
 
-__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot",
+__all__ = ["relu", "relu_", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "one_hot",
            "elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh", "relu6",
            "hardsigmoid", "hardswish", "logsigmoid", "prelu", "rrelu", "tanhshrink", "softshrink", "hardshrink",
            "threshold", "softmin", "glu"]
@@ -26,8 +26,12 @@ __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "l
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names throughout
-    """max(x, 0). ``inplace`` is accepted for compatibility; the result is always a new tensor."""
-    return input.relu()
+    """max(x, 0); with ``inplace=True`` written into ``input`` (recorded as ``ReluBackward0``)."""
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input: Tensor) -> Tensor:  # noqa: A002
+    return input.relu_()
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -86,12 +90,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0:
         return input
     if p == 1:  # everything dropped (1/(1 − p) would be inf)
-        return input * 0
+        return input.mul_(0) if inplace else input * 0
     # PyTorch's CPU draw: noise = empty_like(x).bernoulli_(1 − p) (a float64 uniform per element),
     # noise /= 1 − p in x's dtype, out = x * noise (MulBackward0)
     noise = Tensor._wrap(input._xp.empty(input.shape, dtype=input._data.dtype), input.device).bernoulli_(1 - p)
     noise._data /= noise._data.dtype.type(1 - p)
-    return input * noise
+    return input.mul_(noise) if inplace else input * noise
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -1,0 +1,264 @@
+"""The engine: ``backward`` and ``grad``.
+
+``backward`` orders the nodes so that each runs only after every node that uses its output has
+pushed its gradient into it (a topological order, computed with an explicit stack so a chain of
+100,000 ops needs no recursion). ``_visit`` is the one place where a node is run, for every op:
+
+* it refuses a node whose saved arrays were freed (a second backward) or were changed in place
+  after it saved them (version counters, ``inplace.check_versions``);
+* it calls the hooks of the tensor the node produced (``register_hook``; a returned tensor
+  replaces the gradient) and fills ``.grad`` of a tensor that called ``retain_grad()``;
+* it runs ``node.backward`` (one gradient per input), checks them for NaN in anomaly mode, sums
+  each back to its input's shape when the forward broadcast it (``unbroadcast``), and adds
+  gradients that reach the same node along different paths;
+* at a leaf (``AccumulateGrad``) it adds the total gradient to ``.grad``;
+* it frees the node's saved arrays unless ``retain_graph=True``.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+from . import graph
+from .grad_mode import no_grad
+from .graph import AccumulateGrad, edge_of, unbroadcast
+from .inplace import check_versions
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
+          "they have already been freed). Saved intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+          "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def _topological_order(roots: Sequence[Any]) -> tuple[list[Any], dict[int, list]]:
+    """Nodes reachable from ``roots``, each before every node it feeds gradient into, and each
+    node's edges ``(node, output_nr)`` (``None`` for inputs that need no gradient).
+
+    An iterative depth-first post-order (explicit stack instead of recursion), then reversed.
+    """
+    order: list[Any] = []
+    edges: dict[int, list] = {}
+    stack: list[tuple[Any, bool]] = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in edges:
+            continue
+        node_edges = edges[id(node)] = []
+        stack.append((node, True))
+        for parent, needs in zip(getattr(node, "parents", ()), getattr(node, "needs_grad", ())):
+            edge = edge_of(parent, node) if needs else None
+            node_edges.append(edge)
+            if edge is not None and edge[0] is not None and id(edge[0]) not in edges:
+                stack.append((edge[0], False))
+    order.reverse()
+    return order, edges
+
+
+def _seed(tensor: "Tensor", gradient: Any, index: int) -> Any:
+    from ..tensor import Tensor
+    if not tensor.requires_grad:
+        raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
+    if gradient is None:
+        if tensor.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return tensor._xp.ones(tensor.shape, dtype=tensor._data.dtype)
+    if not isinstance(gradient, Tensor):
+        gradient = Tensor(gradient, dtype=tensor.dtype, device=tensor.device)
+    if gradient.shape != tensor.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[{index}] has a shape of {gradient.shape} "
+                           f"and output[{index}] has a shape of {tensor.shape}.")
+    return gradient._data.astype(tensor._data.dtype, copy=False)
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """``torch.autograd.backward``: accumulate d(tensors)/d(leaf) · grad_tensors into ``.grad``
+    of every leaf that requires grad (only of ``inputs`` when given)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
+    roots = [(*edge_of(t), _seed(t, g, i)) for i, (t, g) in enumerate(zip(tensors, grads))]
+    only = None if inputs is None else {id(edge_of(t)[0]) for t in _as_list(inputs)}
+    _run(roots, bool(retain_graph), capture=None, only=only)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """``torch.autograd.grad``: the gradients of ``outputs`` with respect to ``inputs``, returned
+    instead of accumulated (no ``.grad`` changes)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported")
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got {len(grads)} for {len(outputs)} outputs")
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots = [(*edge_of(t), _seed(t, g, i)) for i, (t, g) in enumerate(zip(outputs, grads))]
+    keys = [edge_of(t) for t in inputs]
+    capture: dict[tuple[int, int], Any] = {(id(fn), nr): None for fn, nr in keys}
+    _run(roots, bool(retain_graph), capture=capture, only=None)
+    results = []
+    for i, ((fn, nr), t) in enumerate(zip(keys, inputs)):
+        value = capture[(id(fn), nr)]
+        if value is None:
+            if not (allow_unused or materialize_grads):
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+            results.append(graph._wrap(t._xp.zeros(t.shape, dtype=t._data.dtype), t.device)
+                           if materialize_grads else None)
+        else:
+            results.append(graph._wrap(_own(value), t.device))
+    return tuple(results)
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _own(array: Any) -> Any:
+    return array if array.base is None else array.copy()
+
+
+def _run(roots: list, retain_graph: bool, capture: dict | None, only: set | None) -> None:
+    pending: dict[int, Any] = {}
+    aliased: set[int] = set()  # pending leaf gradients that may share memory with another array
+    for node, nr, seed in roots:
+        _add(pending, aliased, node, nr, seed, shared=True)
+    order, edges = _topological_order([node for node, _, _ in roots])
+    with no_grad():
+        for node in order:
+            out_grad = pending.pop(id(node), None)
+            if out_grad is not None:
+                _visit(node, out_grad, edges[id(node)], pending, aliased, retain_graph, capture, only)
+
+
+def _add(pending: dict, aliased: set, node: Any, nr: int, grad: Any, shared: bool) -> None:
+    key = id(node)
+    if node.num_outputs != 1:  # a custom Function with several outputs: one slot per output
+        slots = pending.setdefault(key, [None] * node.num_outputs)
+        slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    elif key not in pending:
+        pending[key] = grad
+        if shared:
+            aliased.add(key)
+    else:
+        pending[key] = pending[key] + grad
+        aliased.discard(key)
+
+
+def _visit(node: Any, out_grad: Any, node_edges: list, pending: dict, aliased: set, retain_graph: bool,
+           capture: dict | None, only: set | None) -> None:
+    """Run one node: checks, tensor hooks, its backward, and hand its gradients on."""
+    if node.released:
+        raise RuntimeError(_FREED)
+    if node.clock < graph.clock:  # something was changed in place since this node was made
+        check_versions(node)
+    if node.tensor_hooks or node.retained is not None or node.node_pre_hooks:
+        out_grad = _call_tensor_hooks(node, out_grad)
+    if capture is not None and (id(node), 0) in capture:  # autograd.grad of this tensor
+        key = (id(node), 0)
+        capture[key] = out_grad if capture[key] is None else capture[key] + out_grad
+    if type(node) is AccumulateGrad:
+        if capture is None and (only is None or id(node) in only):
+            leaf = node.variable
+            if leaf is not None:
+                accumulate(leaf, out_grad, owned=id(node) not in aliased)
+        return
+    grads = node.backward(out_grad)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    if graph.anomaly_enabled:
+        from .anomaly_mode import check_nan
+        check_nan(node, grads)
+    if node.node_hooks:
+        grads = _call_node_hooks(node, grads, out_grad)
+    for parent, edge, grad in zip(node.parents, node_edges, grads):
+        if edge is None or grad is None:
+            continue
+        returned = grad
+        grad = unbroadcast(grad, parent.shape)
+        if grad.dtype != parent._data.dtype:  # e.g. a float grad reaching a float64 input
+            grad = grad.astype(parent._data.dtype)
+        fn, nr = edge
+        # A leaf's first .grad takes the array without a copy unless it may share memory: out_grad
+        # passed straight through (Add), a view (reshape), one array returned for two inputs.
+        shared = grad is returned and (grad is out_grad or grad.base is not None
+                                       or sum(g is grad for g in grads) > 1)
+        _add(pending, aliased, fn, nr, grad, shared)
+    if not retain_graph:
+        node.release()
+
+
+def _call_tensor_hooks(node: Any, out_grad: Any) -> Any:
+    from ..tensor import Tensor
+    device = _device_of(node, out_grad)
+    if node.node_pre_hooks:
+        for hook in list(node.node_pre_hooks.values()):
+            result = hook((Tensor._wrap(out_grad, device),))
+            if result is not None:
+                out_grad = result[0]._data
+    for hook in list((node.tensor_hooks or {}).values()):
+        result = hook(Tensor._wrap(out_grad, device))
+        if result is not None:
+            if not isinstance(result, Tensor) or result.shape != tuple(out_grad.shape):
+                raise RuntimeError(f"hook returned an invalid gradient: expected a tensor of shape "
+                                   f"{list(out_grad.shape)}")
+            out_grad = result._data
+    if node.retained is not None:
+        tensor = node.retained()
+        if tensor is not None:
+            accumulate(tensor, out_grad, owned=False)
+    return out_grad
+
+
+def _call_node_hooks(node: Any, grads: tuple, out_grad: Any) -> tuple:
+    from ..tensor import Tensor
+    device = _device_of(node, out_grad)
+    wrapped = tuple(None if g is None else Tensor._wrap(g, device) for g in grads)
+    for hook in list(node.node_hooks.values()):
+        result = hook(wrapped, (Tensor._wrap(out_grad, device),))
+        if result is not None:
+            wrapped = tuple(result)
+    return tuple(None if g is None else g._data for g in wrapped)
+
+
+def _device_of(node: Any, array: Any) -> Any:
+    if type(node) is AccumulateGrad:
+        return node.variable.device
+    parents = getattr(node, "parents", ())
+    from ..backend import device_of_array
+    return device_of_array(array) if not parents or node.out_device is not None else parents[0].device
+
+
+def accumulate(leaf: "Tensor", grad: Any, owned: bool = False) -> None:
+    """``leaf.grad += grad``. The first time, ``grad`` becomes ``.grad``: as it is when ``owned``
+    (a fresh array nothing else refers to) and laid out like the leaf, else as a copy, since
+    gradients may alias.
+
+    The copy takes the leaf's memory layout (PyTorch's "gradient layout contract"): W used as
+    ``W.t()`` gets a transposed gradient, and ``W -= lr * W.grad`` over two arrays laid out
+    differently is ~10x slower (290 vs 30 µs for 512x784).
+    """
+    from ..tensor import Tensor
+
+    xp = leaf._xp
+    if leaf._grad is None:
+        if not owned or grad.strides != leaf._data.strides:
+            copy = xp.empty_like(leaf._data)  # same dtype, shape and layout as the leaf
+            copy[...] = grad
+            grad = copy
+        leaf._grad = Tensor._wrap(grad, leaf.device)  # the engine's own array: no setter checks
+    else:
+        # asarray: NumPy returns a scalar, not a 0-d array, for 0-d + 0-d; .grad must stay mutable
+        leaf._grad._data = xp.asarray(leaf._grad._data + grad)

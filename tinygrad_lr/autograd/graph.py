@@ -1,0 +1,334 @@
+"""Graph nodes: ``Op`` (one differentiable op), ``AccumulateGrad`` (a leaf's sink), ``Node``.
+
+How a graph is built: every differentiable op is an ``Op`` subclass. ``OpClass.apply(*tensors)``
+runs ``forward`` on the plain arrays and, when any input requires grad (and grad mode is on),
+records a node that remembers its ``parents`` (the input tensors), which of them ``needs_grad``,
+whatever ``forward`` saved, and the in-place ``clock`` at that moment (see ``inplace.py``: it
+tells which in-place changes happened after the node was made). The output's ``grad_fn`` is it.
+
+``Node`` is what PyTorch calls ``torch.autograd.graph.Node``: the graph API that tools read
+(``name()``, ``next_functions``, ``metadata``, ``register_hook``, ``_saved_self`` ...).
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..backend import sum_leading
+from . import grad_mode as _modes
+from .grad_mode import _state
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+# How many in-place changes have happened so far. Every recorded node notes it (``node.clock``);
+# every in-place change increments it and stamps the storage it wrote (``inplace.bump``).
+clock = 0
+# Set by ``anomaly_mode``: while True, every recorded node keeps the stack of the forward call.
+anomaly_enabled = False
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` back to ``shape``, undoing NumPy/PyTorch broadcasting.
+
+    Broadcasting prepends dimensions and stretches size-1 dimensions; the gradient of a stretched
+    input is the sum over the positions it was copied to.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = sum_leading(grad, extra)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+class _TorchName:
+    """``node.torch_name``: PyTorch's grad_fn name (e.g. "AddBackward0"). Tools such as torchviz
+    print ``type(grad_fn).__name__``, so the name is the class's: assigning a new name to one node
+    (one op class standing for several PyTorch nodes, e.g. ``SliceBackward0`` and
+    ``SelectBackward0``) moves the node to a subclass of that name."""
+
+    def __get__(self, node: Any, cls: type) -> str:
+        return cls._torch_name
+
+    def __set__(self, node: Any, name: str) -> None:
+        if name != type(node)._torch_name:
+            node.__class__ = _renamed(type(node), name)
+
+
+class Node:
+    """``torch.autograd.graph.Node``: what every ``grad_fn`` (and every ``AccumulateGrad``) is.
+
+    ``tensor_hooks`` are the hooks of the tensor this node produced (``register_hook`` on a
+    non-leaf lands here): the engine calls them with that tensor's gradient before running the
+    node, and a returned tensor replaces the gradient. ``retained`` is a weak reference to a
+    tensor that called ``retain_grad()``.
+    """
+
+    torch_name = _TorchName()
+    _torch_name = ""  # defaults to the class name
+    tensor_hooks: dict | None = None
+    node_pre_hooks: dict | None = None
+    node_hooks: dict | None = None
+    retained: Any = None
+    released = False  # True once backward has freed what the node saved
+    clock = float("inf")  # nodes the engine makes itself are never older than an in-place change
+    num_outputs = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("torch_name")
+        if isinstance(name, str):  # a subclass's ``torch_name = "..."`` becomes the class's name
+            cls._torch_name = name
+            if name:
+                cls.__name__ = name
+            cls.torch_name = Node.__dict__["torch_name"]
+
+    def name(self) -> str:
+        return self._torch_name or type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, output_nr), ...)``, one per input: its ``grad_fn``, its ``AccumulateGrad``
+        when it is a leaf that requires grad, or ``None`` when it needs no gradient."""
+        parents = getattr(self, "parents", ())
+        return tuple(edge_of(p, self) if needs else (None, 0)
+                     for p, needs in zip(parents, getattr(self, "needs_grad", ())))
+
+    @property
+    def metadata(self) -> dict:
+        if "_metadata" not in self.__dict__:
+            self.__dict__["_metadata"] = {}
+        return self.__dict__["_metadata"]
+
+    def register_hook(self, fn: Callable) -> Any:
+        """``fn(grad_inputs, grad_outputs)`` after this node ran; a returned tuple replaces
+        ``grad_inputs``."""
+        if self.node_hooks is None:
+            self.node_hooks = OrderedDict()
+        return _add_hook(self.node_hooks, fn)
+
+    def register_prehook(self, fn: Callable) -> Any:
+        """``fn(grad_outputs)`` before this node runs; a returned tuple replaces ``grad_outputs``."""
+        if self.node_pre_hooks is None:
+            self.node_pre_hooks = OrderedDict()
+        return _add_hook(self.node_pre_hooks, fn)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+_RENAMED: dict[tuple[type, str], type] = {}
+
+
+def _renamed(cls: type, name: str) -> type:
+    if (cls, name) not in _RENAMED:
+        base = cls.__dict__.get("_renamed_from", cls)
+        _RENAMED[(cls, name)] = type(name, (base,), {"torch_name": name, "_renamed_from": base, "name": Node.name,
+                                                     "__module__": base.__module__, "__qualname__": name})
+    return _RENAMED[(cls, name)]
+
+
+def _add_hook(table: dict, fn: Callable) -> Any:
+    from ..utils.hooks import RemovableHandle
+    handle = RemovableHandle(table)
+    table[handle.id] = fn
+    return handle
+
+
+class Op(Node):
+    """One node of the graph: an op's forward and backward on plain arrays.
+
+    Subclasses implement ``forward(self, *arrays, **options) -> array`` and
+    ``backward(self, out_grad) -> gradient or tuple of gradients`` (one per tensor input, ``None``
+    for inputs that get no gradient). ``self.xp`` is the array module (NumPy or CuPy);
+    ``self.save(...)`` stores what backward needs in ``self.saved``. An op whose output is a view
+    of its first input's memory (reshape, transpose, basic indexing) sets ``is_view = True``, so
+    that in-place changes through the view reach the input (``inplace.link_view``).
+    """
+
+    __slots__ = ("xp", "parents", "needs_grad", "clock")
+    out_device: Any = None  # set by ops whose output lives on another device (a device copy)
+    saved: tuple = ()  # what forward kept for backward (see save)
+    is_view = False
+
+    def __init__(self, xp: Any) -> None:
+        self.xp = xp
+
+    def save(self, *values: Any) -> None:
+        self.saved = values
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, out_grad: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: "Tensor", **options: Any) -> "Tensor":
+        """Run the op on ``inputs`` (all Tensors, on one device) and record the graph node.
+
+        This runs once per op, so it is kept lean: it is most of the framework's per-op cost.
+        """
+        first = inputs[0]
+        dev = first.device
+        for t in inputs:
+            if t.device is not dev and t.device != dev:
+                inputs = _on_one_device(inputs)
+                first = inputs[0]
+                dev = first.device
+                break
+        node = object.__new__(cls)  # (skipping __init__'s call saves a little on every op)
+        node.xp = first._xp
+        needs_grad = node.needs_grad = tuple([t._requires_grad for t in inputs])
+        out = node.forward(*[t._data for t in inputs], **options)
+        xp = node.xp
+        if node.out_device is not None:  # only a device copy changes device (and array module)
+            dev, xp = node.out_device, None
+        if _state.enabled and True in needs_grad:
+            node.parents = inputs
+            node.clock = clock
+            if _modes.inference_tensors_exist or anomaly_enabled:
+                _check_recording(node, inputs)
+            result = _wrap(out, dev, True, node, xp)
+        else:
+            result = _wrap(out, dev, False, None, xp)
+        if node.is_view:
+            _link_view(result, first)
+        return result
+
+    # saved tensors under PyTorch's attribute names, for tools (torchviz's show_saved)
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._saved_names()))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_saved_") and name in self._saved_names():
+            return self._saved_names()[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _saved_names(self) -> dict[str, Any]:
+        """``_saved_self``/``_saved_other`` (the inputs whose arrays backward keeps) and
+        ``_saved_result`` (the output), as PyTorch names them."""
+        if self.released:
+            return {}
+        names: dict[str, Any] = {}
+        parents = getattr(self, "parents", ())
+        labels = ("self", "other") if len(parents) == 2 else ("self",) if len(parents) == 1 else ()
+        for label, parent in zip(labels, parents):
+            if any(s is parent._data for s in self.saved):
+                names[f"_saved_{label}"] = parent
+        arrays = [s for s in self.saved if hasattr(s, "strides")
+                  and not any(s is p._data for p in parents)]
+        if len(arrays) == 1 and not names:
+            names["_saved_result"] = _wrap(arrays[0], parents[0].device if parents else None, False, None, self.xp)
+        return names
+
+    def release(self) -> None:
+        self.saved = ()
+        self.parents = ()
+        self.released = True
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: it adds the incoming gradient to ``variable.grad``.
+    One per leaf (``accumulator(leaf)``), so graph tools see the same object every time."""
+
+    torch_name = "AccumulateGrad"
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __init__(self, leaf: "Tensor") -> None:
+        self._variable = weakref.ref(leaf)  # the leaf holds its node; the node must not hold the leaf
+
+    @property
+    def variable(self) -> "Tensor":
+        return self._variable()
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+
+def accumulator(leaf: "Tensor") -> AccumulateGrad:
+    node = leaf._accumulator
+    if node is None:
+        node = leaf._accumulator = AccumulateGrad(leaf)
+    return node
+
+
+def edge_of(tensor: "Tensor", consumer: Any = None) -> tuple[Any, int]:
+    """``(node, output_nr)`` that a gradient for ``tensor`` flows into, as ``consumer`` (a node
+    that took ``tensor`` as input) saw it when it was made: an in-place change made later gives
+    the tensor a new ``grad_fn``, but not the nodes made before it (``tensor._history``)."""
+    fn, nr = tensor.grad_fn, tensor._output_nr
+    history = tensor._history
+    if history is not None and consumer is not None:
+        for changed_at, old_fn, old_nr in history:
+            if consumer.clock < changed_at:
+                fn, nr = old_fn, old_nr
+                break
+    if fn is None:
+        return (accumulator(tensor), 0) if tensor._requires_grad else (None, 0)
+    return fn, nr
+
+
+def _check_recording(node: Op, inputs: tuple) -> None:
+    """The rare checks of a recorded node: inference tensors may not be saved for backward;
+    in anomaly mode, keep the forward call's stack for the error report."""
+    if anomaly_enabled:
+        import traceback
+        node.__dict__["forward_stack"] = traceback.format_stack()[:-3]
+    for t in inputs:
+        if t._is_inference and any(s is t._data for s in node.saved):
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                "inference mode in computation tracked by autograd. To work around this, you can make a "
+                "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+                "of `torch.inference_mode()`.")
+
+
+def short_name(node: Any) -> str:
+    """``ExpBackward0`` -> ``Exp``: how PyTorch names a node in the in-place error."""
+    return short_name_of(node.name())
+
+
+def short_name_of(name: str) -> str:
+    return re.sub(r"Backward\d*$", "", name.replace("torch::autograd::", ""))
+
+
+def _on_one_device(inputs: tuple) -> tuple:
+    """Inputs on one device, or PyTorch's error. As in PyTorch, a 0-d CPU tensor may join tensors
+    on a GPU (it acts like a Python number); it is copied there by a differentiable node."""
+    from ..ops.movement import ToDevice
+
+    devices = []
+    for t in inputs:
+        if not (t.ndim == 0 and t.device.type == "cpu") and t.device not in devices:
+            devices.append(t.device)
+    if len(devices) > 1:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                           f"devices, {devices[0]} and {devices[1]}!")
+    target = devices[0]
+    return tuple(t if t.device == target else ToDevice.apply(t, device=target) for t in inputs)
+
+
+def _wrap(array: Any, dev: Any, requires_grad: bool = False, grad_fn: Any = None, xp: Any = None) -> "Tensor":
+    from ..tensor import Tensor  # the Tensor module imports this one; bind lazily, once
+
+    global _wrap
+    _wrap = Tensor._wrap
+    return _wrap(array, dev, requires_grad, grad_fn, xp)
+
+
+def _link_view(view: "Tensor", source: "Tensor") -> None:
+    from .inplace import link_view  # bound lazily, once (inplace imports this module)
+
+    global _link_view
+    _link_view = link_view
+    link_view(view, source)
