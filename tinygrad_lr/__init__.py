@@ -70,4 +70,5 @@ def is_floating_point(t: Tensor) -> bool:
 
 
 from . import nn, optim, utils  # noqa: E402  (the layers above the Tensor)
+from . import jit  # noqa: E402  (torch.jit.ScriptModule for tools; no TorchScript)
 from .serialization import load, save  # noqa: E402

@@ -271,6 +271,9 @@ class ExtraMethods:
     def element_size(self) -> int:
         return int(self._data.itemsize)
 
+    def untyped_storage(self) -> "UntypedStorage":
+        return UntypedStorage(self._data)
+
     def ndimension(self) -> int:
         return self.ndim
 
@@ -291,3 +294,19 @@ class ExtraMethods:
         out = self.sum(dim=tuple(range(lead))) if lead else self
         stretched = tuple(i for i, s in enumerate(size) if s == 1 and out.shape[i] != 1)
         return out.sum(dim=stretched, keepdim=True) if stretched else out
+
+
+class UntypedStorage:
+    """The bytes under a tensor, as far as tools ask about them: ``nbytes()`` and ``sys.getsizeof``
+    (torchinfo's "Input size"), which counts the bytes plus a 32-byte object, as PyTorch's does."""
+
+    def __init__(self, array: Any) -> None:
+        self._array = array.base if getattr(array, "base", None) is not None else array
+
+    def nbytes(self) -> int:
+        return int(self._array.nbytes)
+
+    size = nbytes
+
+    def __sizeof__(self) -> int:
+        return 32 + self.nbytes()
