@@ -104,7 +104,7 @@ for mode, cls in (("tanh", "RNN"), ("relu", "RNN"), ("", "LSTM"), ("", "GRU")):
 
 case("LSTM_packed_batch_first", packed(lambda ns: ns.nn.LSTM(I, H, batch_first=True), batch_first=True),
      BATCH_FIRST)
-case("GRU_batch_first_h0", layer(lambda ns: ns.nn.GRU(I, H, batch_first=True)), BATCH_FIRST, STATE)
+case("GRU_batch_first_h0", layer(lambda ns: ns.nn.GRU(I, H, batch_first=True)), BATCH_FIRST, STATE, gradcheck=False)
 
 # ------------------------------------------------------------------------------------------- cells
 for cls, chunks in (("RNNCell", 1), ("LSTMCell", 2), ("GRUCell", 1)):
@@ -170,6 +170,39 @@ case("F.embedding", lambda ns, t, w: ns.nn.functional.embedding(t, w, padding_id
      gradcheck=False)
 case("F.embedding_1d", lambda ns, t, w: ns.nn.functional.embedding(t, w), Arg((6,), kind="index", high=V, grad=False),
      farg(V, D), kind="op")
+
+BAG_TOKENS = [1, 2, 4, 5, 4, 3, 2, 6]
+BAG_OFFSETS = [0, 2, 5, 5]  # bags of 2, 3, 0 (empty) and 3 entries
+
+
+def bag(build: Callable[[Any], Any], offsets: list[int] | None = BAG_OFFSETS) -> Callable[..., Probe]:
+    def run(ns: Any, tokens: Any, like: Any, *per_sample_weights: Any) -> Probe:
+        m = start(ns, build, like)
+        extra = {"per_sample_weights": per_sample_weights[0]} if per_sample_weights else {}
+        return Probe(m(tokens, None if offsets is None else ns.tensor(offsets), **extra), params=m)
+    return run
+
+
+def bag_inputs(*extra: Callable) -> Callable:
+    return lambda rng, dtype: [np.array(BAG_TOKENS), np.zeros(1, dtype), *(f(rng, dtype) for f in extra)]
+
+
+for mode in ("sum", "mean", "max"):
+    case(f"EmbeddingBag_{mode}_offsets", bag(lambda ns, m=mode: ns.nn.EmbeddingBag(V, D, mode=m)),
+         make_inputs=bag_inputs(), grads=(False, False), note="an empty bag gives zeros")
+    case(f"EmbeddingBag_{mode}_padding_idx", bag(lambda ns, m=mode: ns.nn.EmbeddingBag(V, D, mode=m, padding_idx=4)),
+         make_inputs=bag_inputs(), grads=(False, False), note="padding entries are left out of the bag")
+case("EmbeddingBag_mean_2d", bag(lambda ns: ns.nn.EmbeddingBag(V, D), offsets=None), TOKENS, LIKE)
+case("EmbeddingBag_max_include_last_offset",
+     bag(lambda ns: ns.nn.EmbeddingBag(V, D, mode="max", include_last_offset=True), offsets=[0, 2, 5, 8]),
+     make_inputs=bag_inputs(), grads=(False, False))
+case("EmbeddingBag_sum_per_sample_weights", bag(lambda ns: ns.nn.EmbeddingBag(V, D, mode="sum")),
+     make_inputs=bag_inputs(lambda rng, dtype: rng.uniform(-2, 2, len(BAG_TOKENS)).astype(dtype)),
+     grads=(False, False, True))
+case("EmbeddingBag_max_norm", bag(lambda ns: ns.nn.EmbeddingBag(V, D, max_norm=1.0)), make_inputs=bag_inputs(),
+     grads=(False, False))
+case("F.embedding_bag", lambda ns, t, w: ns.nn.functional.embedding_bag(t, w, ns.tensor([0, 3]), mode="mean"),
+     Arg((6,), kind="index", high=V, grad=False), farg(V, D), kind="op")
 
 # ---------------------------------------------------------------------------------------- nn.utils
 

@@ -275,3 +275,25 @@ def test_embedding_from_pretrained_and_errors():
     with pytest.raises(NotImplementedError, match="sparse"):
         tg.nn.Embedding(5, 3, sparse=True)
     assert tg.nn.functional.embedding(tg.tensor([1], dtype=tg.int32), weights).tolist() == [[3.0, 4.0]]
+
+
+def test_embedding_bag_repr_and_errors_match_torch():
+    for kwargs in (dict(), dict(mode="sum", max_norm=1.0, padding_idx=-1), dict(mode="max", norm_type=1.0)):
+        assert repr(tg.nn.EmbeddingBag(10, 3, **kwargs)) == repr(torch.nn.EmbeddingBag(10, 3, **kwargs))
+    ours, reference = tg.nn.EmbeddingBag(5, 2), torch.nn.EmbeddingBag(5, 2)
+    for call in (
+        lambda ns, m: m(ns.tensor([1, 2, 3]), ns.tensor([1])),
+        lambda ns, m: m(ns.tensor([1, 2, 3]), ns.tensor([0, 5])),
+        lambda ns, m: m(ns.tensor([1, 2, 3])),
+        lambda ns, m: m(ns.tensor([[1, 2]]), ns.tensor([0])),
+        lambda ns, m: m(ns.tensor([1, 2]), ns.tensor([0]), per_sample_weights=ns.tensor([1.0, 2.0])),
+        lambda ns, m: m(ns.tensor([1, 2]), ns.tensor([0]), per_sample_weights=ns.tensor([1.0])),
+    ):
+        same_error(lambda: call(tg, ours), lambda: call(torch, reference))
+    same_error(lambda: tg.nn.functional.embedding_bag(tg.tensor([1]), tg.zeros(5, 2), tg.tensor([0]), mode="min"),
+               lambda: torch.nn.functional.embedding_bag(torch.tensor([1]), torch.zeros(5, 2), torch.tensor([0]),
+                                                         mode="min"))
+    with pytest.raises(NotImplementedError, match="scale_grad_by_freq"):
+        tg.nn.EmbeddingBag(5, 2, scale_grad_by_freq=True)(tg.tensor([[1, 2]]))
+    frozen = tg.nn.EmbeddingBag.from_pretrained(tg.tensor([[1.0, 2.0], [3.0, 5.0]]), mode="sum")
+    assert not frozen.weight.requires_grad and frozen(tg.tensor([[0, 1, 1]])).tolist() == [[7.0, 12.0]]
