@@ -184,6 +184,8 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
         summarize = values.size > OPTIONS.threshold
         fmt = _Formatter(_summarized(values) if summarize else values)
         body = _body(values, indent, summarize, fmt)
+        if not OPTIONS.edgeitems:  # nothing of the values is shown: PyTorch prints the size instead
+            suffixes.append(f"size={tuple(values.shape)}")
         if not default_dtype:
             suffixes.append(f"dtype={t.dtype!r}")
     if t.grad_fn is not None:

@@ -62,17 +62,17 @@ _BY_TENSOR_TYPE_NAME = {"FloatTensor": float32, "DoubleTensor": float64, "HalfTe
                         "BoolTensor": bool_}
 
 
-class _Unsupported:
-    """A dtype name PyTorch has and NumPy lacks: it prints, and any use raises a clear error."""
-
-    __slots__ = ("name",)
-    is_floating_point = True
+class _Unsupported(dtype):
+    """A dtype PyTorch has and NumPy lacks: it prints, and any use (its NumPy dtype) raises."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.is_floating_point = True
+        self.itemsize = 2
 
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
+    @property
+    def np(self) -> Any:  # type: ignore[override]
+        raise TypeError(f"torch.{self.name} is not supported: NumPy has no {self.name} type (use float16 or float32)")
 
 
 bfloat16 = _Unsupported("bfloat16")
@@ -121,8 +121,6 @@ def to_dtype(d: Any) -> dtype:
         found = _BY_TENSOR_TYPE_NAME.get(d.removeprefix("torch.").removeprefix("cuda."))
         if found is not None:
             return found
-    if d is bfloat16:
-        raise TypeError("torch.bfloat16 is not supported: NumPy has no bfloat16 type (use float16 or float32)")
     return from_numpy_dtype(d)
 
 
@@ -196,7 +194,7 @@ class finfo:
         self.max = builtins_float(info.max)
         self.min = builtins_float(info.min)
         self.tiny = self.smallest_normal = builtins_float(info.smallest_normal)
-        self.resolution = builtins_float(info.resolution)
+        self.resolution = 10.0 ** -builtins_int(info.precision)  # PyTorch's is the exact power of ten
         self.dtype = d.name
 
     def __repr__(self) -> str:

@@ -32,7 +32,7 @@ _METHODS = (
     "flip fliplr flipud roll rot90 movedim moveaxis swapaxes swapdims repeat_interleave tile scatter scatter_add "
     "scatter_reduce index_add index_copy index_fill index_put masked_select take take_along_dim nonzero argwhere "
     "norm dist diagonal diag_embed diag trace tril triu outer ger inner mv addmm addmv addbmm baddbmm kron cross "
-    "det inverse"
+    "bmm det inverse"
 ).split()
 
 

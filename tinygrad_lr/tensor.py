@@ -198,6 +198,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         node = _graph.edge_of(self)[0]
         if node.tensor_hooks is None:
             node.tensor_hooks = _graph.OrderedDict()
+        node.has_hooks = True
         return _graph._add_hook(node.tensor_hooks, hook)
 
     def retain_grad(self) -> None:
@@ -206,6 +207,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
             self.grad_fn.retained = weakref.ref(self)
+            self.grad_fn.has_hooks = True
             self._retains_grad = True
 
     @property
@@ -350,7 +352,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
                      "uint8": "ByteTensor", "int16": "ShortTensor", "int8": "CharTensor"}
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return prefix + names[self.dtype.name]
-        return self.to(dtype)
+        return self.to(dtypes.to_dtype(dtype))  # also "torch.FloatTensor" and torch.FloatTensor
 
     def float(self) -> "Tensor":
         return self.to(dtypes.float32)

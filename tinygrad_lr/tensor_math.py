@@ -56,7 +56,7 @@ class MathMethods:
 
     def frac(self) -> "Tensor":
         if not self.dtype.is_floating_point:
-            raise RuntimeError(f"\"frac_cpu\" not implemented for '{_c_name(self.dtype)}'")
+            raise NotImplementedError(f"\"frac_cpu\" not implemented for '{_c_name(self.dtype)}'")
         return S.Frac.apply(self)
 
     def logit(self, eps: float | None = None) -> "Tensor":
@@ -147,7 +147,7 @@ class MathMethods:
     def _bitwise(self, fn: str, other: Any) -> "Tensor":
         if self.dtype.is_floating_point or (isinstance(other, _tensor.Tensor) and other.dtype.is_floating_point) \
                 or isinstance(other, builtins.float):
-            raise RuntimeError(f"\"{fn}_cpu\" not implemented for 'Float'")
+            raise NotImplementedError(f"\"{fn}_cpu\" not implemented for 'Float'")
         return self._compare(fn, other)
 
     def bitwise_and(self, other: Any) -> "Tensor":
@@ -161,7 +161,7 @@ class MathMethods:
 
     def bitwise_not(self) -> "Tensor":
         if self.dtype.is_floating_point:
-            raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+            raise NotImplementedError("\"bitwise_not_cpu\" not implemented for 'Float'")
         return ~self
 
     def bitwise_left_shift(self, other: Any) -> "Tensor":

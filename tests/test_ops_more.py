@@ -1,0 +1,372 @@
+"""The ops beyond the core (trig, sorting, scans, scatter, linalg, ...) against live PyTorch where the
+parity registry cannot look: grad_fn names, non-differentiable results (indices, masks, counts),
+metadata (strides, element sizes), namespaces (``torch.linalg``, ``torch.special``), errors."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import tinygrad_lr as tg
+
+
+def both(fn):
+    """``fn`` run on each framework: (ours, torch's)."""
+    return fn(tg), fn(torch)
+
+
+def same(ours, ref) -> None:
+    """Equal values, shape and dtype (for integer and bool results, exactly)."""
+    if isinstance(ref, (tuple, list)):
+        assert len(ours) == len(ref)
+        for o, r in zip(ours, ref):
+            same(o, r)
+        return
+    if isinstance(ref, torch.Tensor):
+        assert repr(ours.dtype) == str(ref.dtype), (ours.dtype, ref.dtype)
+        assert tuple(ours.shape) == tuple(ref.shape)
+        np.testing.assert_allclose(np.asarray(ours.detach().numpy(), dtype=np.float64),
+                                   ref.detach().numpy().astype(np.float64), rtol=1e-6, atol=1e-6)
+        return
+    assert ours == ref
+
+
+# ------------------------------------------------------------------------------ grad_fn names
+X = [[0.3, -0.7, 0.5, 0.9], [0.2, 0.6, -0.4, 0.1], [-0.8, 0.45, 0.35, -0.15]]
+V = [0.5, -0.2, 0.8, 0.3]
+SQ = [[2.0, 0.1, 0.3], [0.2, 3.0, 0.4], [0.1, 0.5, 4.0]]
+
+NAMED = {  # expression on (m, x 3x4, v 4, s 3x3) -> the tensor whose grad_fn is compared
+    "sin": lambda m, x, v, s: x.sin(), "atan2": lambda m, x, v, s: m.atan2(x, v), "log1p": lambda m, x, v, s: x.log1p(),
+    "erfinv": lambda m, x, v, s: x.erfinv(), "logit": lambda m, x, v, s: (x.abs() * 0.5 + 0.1).logit(),
+    "trunc": lambda m, x, v, s: x.trunc(), "frac": lambda m, x, v, s: x.frac(), "sgn": lambda m, x, v, s: x.sgn(),
+    "hypot": lambda m, x, v, s: m.hypot(x, v), "lerp0": lambda m, x, v, s: m.lerp(x, v, 0.3),
+    "lerp1": lambda m, x, v, s: m.lerp(x, v, x), "clamp_min": lambda m, x, v, s: x.clamp_min(0.0),
+    "nan_to_num": lambda m, x, v, s: x.nan_to_num(), "fmod": lambda m, x, v, s: x.fmod(v),
+    "copysign": lambda m, x, v, s: x.copysign(v), "deg2rad": lambda m, x, v, s: x.deg2rad(),
+    "sort": lambda m, x, v, s: x.sort(1).values, "topk": lambda m, x, v, s: x.topk(2).values,
+    "kthvalue": lambda m, x, v, s: x.kthvalue(2).values, "median": lambda m, x, v, s: x.median(),
+    "median_dim": lambda m, x, v, s: x.median(1).values, "nanmedian": lambda m, x, v, s: x.nanmedian(),
+    "nanmedian_dim": lambda m, x, v, s: x.nanmedian(0).values, "mode": lambda m, x, v, s: x.mode(1).values,
+    "cumsum": lambda m, x, v, s: x.cumsum(0), "cumprod": lambda m, x, v, s: x.cumprod(1),
+    "cummax": lambda m, x, v, s: x.cummax(1).values, "cummin": lambda m, x, v, s: x.cummin(1).values,
+    "logcumsumexp": lambda m, x, v, s: x.logcumsumexp(1), "prod": lambda m, x, v, s: x.prod(),
+    "prod_dim": lambda m, x, v, s: x.prod(1), "nansum": lambda m, x, v, s: x.nansum(),
+    "nanmean": lambda m, x, v, s: x.nanmean(), "aminmax": lambda m, x, v, s: m.aminmax(x).min,
+    "std_mean": lambda m, x, v, s: m.std_mean(x)[1], "var_mean": lambda m, x, v, s: m.var_mean(x, 1)[0],
+    "norm": lambda m, x, v, s: x.norm(), "norm_inf": lambda m, x, v, s: x.norm(float("inf")),
+    "dist": lambda m, x, v, s: m.dist(x, v), "diag": lambda m, x, v, s: m.diag(v), "diag2d": lambda m, x, v, s: m.diag(x),
+    "diag_embed": lambda m, x, v, s: m.diag_embed(x), "diagonal": lambda m, x, v, s: x.diagonal(),
+    "trace": lambda m, x, v, s: m.trace(x), "tril": lambda m, x, v, s: x.tril(), "triu": lambda m, x, v, s: x.triu(),
+    "outer": lambda m, x, v, s: m.outer(v, v), "flip": lambda m, x, v, s: x.flip(0), "roll": lambda m, x, v, s: x.roll(1),
+    "rot90": lambda m, x, v, s: x.rot90(), "repeat_interleave": lambda m, x, v, s: x.repeat_interleave(2),
+    "tile": lambda m, x, v, s: x.tile((2, 1)), "masked_select": lambda m, x, v, s: x.masked_select(x > 0),
+    "take": lambda m, x, v, s: x.take(m.tensor([0, 5])), "unfold": lambda m, x, v, s: x.unfold(1, 2, 1),
+    "movedim": lambda m, x, v, s: x.movedim(0, 1), "swapaxes": lambda m, x, v, s: x.swapaxes(0, 1),
+    "sum_to_size": lambda m, x, v, s: x.sum_to_size(1, 4), "hstack": lambda m, x, v, s: m.hstack([x, x]),
+    "broadcast_to": lambda m, x, v, s: m.broadcast_to(v, (3, 4)), "mv": lambda m, x, v, s: m.mv(x, v),
+    "addmm": lambda m, x, v, s: m.addmm(s, x, x.T), "addmv": lambda m, x, v, s: m.addmv(s[0], x, v),
+    "bmm": lambda m, x, v, s: m.bmm(x[None], x.T[None]), "kron": lambda m, x, v, s: m.kron(x, s),
+    "cross": lambda m, x, v, s: m.cross(s, s, dim=1), "cdist": lambda m, x, v, s: m.cdist(x, x),
+    "cosine_similarity": lambda m, x, v, s: m.nn.functional.cosine_similarity(x, x),
+    "pairwise_distance": lambda m, x, v, s: m.nn.functional.pairwise_distance(x, x),
+    "cartesian_prod": lambda m, x, v, s: m.cartesian_prod(v, v), "combinations": lambda m, x, v, s: m.combinations(v),
+    "scatter": lambda m, x, v, s: x.scatter(0, m.tensor([[0, 1, 2, 0]]), x), "scatter_value": lambda m, x, v, s:
+        x.scatter(0, m.tensor([[0, 1, 2, 0]]), 1.0),
+    "scatter_add": lambda m, x, v, s: x.scatter_add(0, m.tensor([[0, 1, 2, 0]]), x),
+    "scatter_reduce": lambda m, x, v, s: x.scatter_reduce(0, m.tensor([[0, 1, 2, 0]]), x, "amax"),
+    "index_add": lambda m, x, v, s: x.index_add(0, m.tensor([0, 2]), x[:2]),
+    "index_fill": lambda m, x, v, s: x.index_fill(1, m.tensor([0, 2]), 1.0),
+    "index_copy": lambda m, x, v, s: x.index_copy(0, m.tensor([0, 2]), x[:2]),
+    "index_put": lambda m, x, v, s: x.index_put((m.tensor([0, 2]),), v),
+    "take_along_dim": lambda m, x, v, s: m.take_along_dim(x, m.tensor([[0], [1], [2]]), 1),
+    "einsum_mm": lambda m, x, v, s: m.einsum("ij,jk->ik", x, x.T), "einsum_T": lambda m, x, v, s: m.einsum("ij->ji", x),
+    "einsum_outer": lambda m, x, v, s: m.einsum("i,j->ij", v, v), "einsum_sum": lambda m, x, v, s: m.einsum("ij->", x),
+    "inv": lambda m, x, v, s: m.linalg.inv(s), "det": lambda m, x, v, s: m.linalg.det(s),
+    "solve": lambda m, x, v, s: m.linalg.solve(s, v[:3]), "svdvals": lambda m, x, v, s: m.linalg.svd(s)[1],
+    "matrix_norm": lambda m, x, v, s: m.linalg.matrix_norm(x), "expit": lambda m, x, v, s: m.special.expit(x),
+    "squeeze_": lambda m, x, v, s: (x * 1)[None].squeeze_(), "t_": lambda m, x, v, s: (x * 1).t_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_grad_fn_names_match_torch(name):
+    def run(m):
+        x = m.tensor(X, dtype=m.float64, requires_grad=True)
+        v = m.tensor(V, dtype=m.float64, requires_grad=True)
+        s = m.tensor(SQ, dtype=m.float64, requires_grad=True)
+        return NAMED[name](m, x, v, s).grad_fn.name()
+    ours, ref = both(run)
+    assert ours == ref
+
+
+# ------------------------------------------------------------------- non-differentiable results
+NON_DIFFERENTIABLE = {
+    "isinf": lambda m: m.tensor([1.0, math.inf, -math.inf, math.nan]).isinf(),
+    "isposinf": lambda m: m.isposinf(m.tensor([1.0, math.inf, -math.inf])),
+    "isneginf": lambda m: m.isneginf(m.tensor([1.0, math.inf, -math.inf])),
+    "isfinite": lambda m: m.isfinite(m.tensor([1.0, math.inf, math.nan])),
+    "isclose": lambda m: m.isclose(m.tensor([1.0, 1.001, math.nan]), m.tensor([1.0, 1.0, math.nan]), equal_nan=True),
+    "allclose": lambda m: m.allclose(m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0 + 1e-9])),
+    "logical_and": lambda m: m.logical_and(m.tensor([True, False, True]), m.tensor([True, True, False])),
+    "logical_or": lambda m: m.tensor([0, 1, 2]).logical_or(m.tensor([0, 0, 1])),
+    "logical_xor": lambda m: m.logical_xor(m.tensor([1.0, 0.0]), m.tensor([1.0, 1.0])),
+    "logical_not": lambda m: m.logical_not(m.tensor([0, 3])),
+    "bitwise": lambda m: (m.tensor([5, 3]) & m.tensor([3, 6]), m.tensor([5, 3]) | 8, m.tensor([5, 3]) ^ m.tensor([1, 1]),
+                          m.bitwise_not(m.tensor([5, -3])), m.bitwise_xor(m.tensor([True]), m.tensor([True])),
+                          m.tensor([1, 2]) << 2, m.bitwise_right_shift(m.tensor([8, 9]), 1)),
+    "signbit": lambda m: m.signbit(m.tensor([-1.0, 0.0, -0.0, 2.0])),
+    "nonzero": lambda m: m.tensor([[0, 1], [2, 0]]).nonzero(),
+    "nonzero_as_tuple": lambda m: m.nonzero(m.tensor([[0, 1], [2, 0]]), as_tuple=True),
+    "argwhere": lambda m: m.argwhere(m.tensor([0.0, 1.5, 0.0, -2.0])),
+    "argsort": lambda m: m.tensor([[3, 1, 2], [1, 1, 0]]).argsort(dim=1, stable=True),
+    "sort_int": lambda m: m.tensor([3, 1, 2]).sort(descending=True),
+    "sort_nan": lambda m: (m.tensor([1.0, math.nan, -1.0]).sort(), m.tensor([1.0, math.nan, -1.0]).sort(descending=True)),
+    "max_dim_int": lambda m: m.tensor([[3, 1, 2], [0, 5, 4]]).max(dim=1),
+    "min_dim_int": lambda m: m.tensor([[3, 1, 2], [0, 5, 4]]).min(0),
+    "unique": lambda m: m.unique(m.tensor([3, 1, 2, 1, 3]), return_inverse=True, return_counts=True),
+    "unique_unsorted": lambda m: m.tensor([3, 1, 2, 1]).unique(sorted=False),
+    "unique_consecutive": lambda m: m.tensor([1, 1, 2, 2, 3, 1, 1]).unique_consecutive(return_counts=True),
+    "unique_consecutive_dim": lambda m: m.tensor([[1, 1], [1, 1], [2, 0]]).unique_consecutive(dim=0, return_inverse=True),
+    "bincount": lambda m: m.bincount(m.tensor([0, 1, 1, 3])),
+    "histc": lambda m: m.histc(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=3),
+    "histc_int_range": lambda m: m.tensor([1.0, 2.0, 2.0, 5.0]).histc(bins=3),
+    "count_nonzero": lambda m: m.count_nonzero(m.tensor([[0, 1], [2, 3]]), dim=0),
+    "searchsorted": lambda m: m.searchsorted(m.tensor([1, 3, 5, 7]), m.tensor([3, 6, 9])),
+    "searchsorted_right_2d": lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]), m.tensor([[3], [5]]), right=True),
+    "searchsorted_scalar": lambda m: m.searchsorted(m.tensor([1.0, 2.0, 3.0]), 2.5),
+    "bucketize": lambda m: m.bucketize(m.tensor([1, 5, 9]), m.tensor([1, 3, 5, 7])),
+    "bucketize_right": lambda m: m.bucketize(m.tensor([1, 5, 9]), m.tensor([1, 3, 5, 7]), right=True, out_int32=True),
+    "triu_indices": lambda m: m.triu_indices(3, 4, 1),
+    "tril_indices": lambda m: m.tril_indices(4, 3, -1),
+    "floor_divide": lambda m: m.floor_divide(m.tensor([7, -7]), 2),
+    "remainder": lambda m: m.remainder(m.tensor([7, -7]), 3),
+    "fmod_int": lambda m: m.fmod(m.tensor([7, -7]), 3),
+    "cumsum_bool": lambda m: m.tensor([True, False, True]).cumsum(0),
+    "prod_bool": lambda m: m.tensor([[True, False], [True, True]]).prod(1),
+    "mode_int": lambda m: m.tensor([[1, 2, 2, 1, 3, 3]]).mode(1),
+    "cummax_int": lambda m: m.tensor([1, 3, 3, 2, 3]).cummax(0),
+    "kthvalue_int": lambda m: m.tensor([[4, 1, 3]]).kthvalue(2),
+    "median_int": lambda m: (m.tensor([4, 1, 3, 2]).median(), m.tensor([[4, 1, 3, 2]]).median(1)),
+    "trunc_int": lambda m: m.trunc(m.tensor([1, -2])),
+    "nan_to_num_int": lambda m: m.tensor([1, 2]).nan_to_num(),
+    "sgn_sign": lambda m: m.tensor([-2.0, 0.0, 3.0]).sgn(),
+    "new_factories": lambda m: (m.tensor([1, 2]).new_zeros(2, 3), m.tensor([1.0], dtype=m.float64).new_ones((2,)),
+                                m.tensor([1.0]).new_full((2, 2), 7), m.tensor([1.0]).new_tensor([1, 2]),
+                                m.tensor([1]).new_empty(3).shape, m.tensor([1.0]).new_zeros(2, dtype=m.int32)),
+    "metadata": lambda m: (m.zeros(2, 3, dtype=m.float64).element_size(), m.zeros(2, 3, dtype=m.int8).element_size(),
+                           m.zeros(2, 3).nelement(), m.zeros(2, 3).ndimension(), m.zeros(2, 3, 4).stride(),
+                           m.zeros(2, 3).t().stride(), m.zeros(2, 3).stride(1), m.zeros(2, 3).t().is_contiguous(),
+                           m.zeros(2, 3).t().contiguous().is_contiguous()),
+    "broadcast_shapes": lambda m: m.broadcast_shapes((2, 1), (3,), (1, 1, 1)),
+    "type_as_int": lambda m: m.tensor([1.7, -2.2]).type_as(m.tensor([1])),
+    "meshgrid_default": lambda m: m.meshgrid(m.tensor([1, 2]), m.tensor([3, 4, 5]), indexing="ij"),
+    "cartesian_prod_int": lambda m: m.cartesian_prod(m.tensor([1, 2]), m.tensor([3, 4]), m.tensor([5])),
+    "combinations_empty": lambda m: m.combinations(m.tensor([1.0, 2.0]), r=3),
+    "topk_int": lambda m: m.tensor([5, 1, 4, 2]).topk(3, largest=False),
+    "scatter_reduce_int_mean": lambda m: m.zeros(3, dtype=m.int64).scatter_reduce(0, m.tensor([0, 0, 2]), m.tensor([3, 4, 5]),
+                                                                                  "mean", include_self=False),
+    "scatter_reduce_int_amax": lambda m: m.zeros(3, dtype=m.int64).scatter_reduce(0, m.tensor([0, 0, 2]), m.tensor([3, -4, -5]),
+                                                                                  "amax", include_self=False),
+    "einsum_int": lambda m: m.einsum("i,i->", m.tensor([1, 2]), m.tensor([3, 4])),
+    "kron_int": lambda m: m.kron(m.tensor([1, 2]), m.tensor([[1], [10]])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NON_DIFFERENTIABLE))
+def test_non_differentiable_results_match_torch(name):
+    same(*both(NON_DIFFERENTIABLE[name]))
+
+
+def test_return_types_print_like_torch():
+    for fn in (lambda m: m.tensor([[3.0, 1.0, 2.0]]).sort(), lambda m: m.tensor([3.0, 1.0]).topk(1),
+               lambda m: m.tensor([3.0, 1.0]).cummin(0), lambda m: m.aminmax(m.tensor([3.0, 1.0])),
+               lambda m: m.tensor([[3.0, 1.0]]).median(1), lambda m: m.tensor([1, 1]).mode()):
+        ours, ref = both(fn)
+        assert repr(ours) == repr(ref)
+        assert [f for f in dir(ref) if f in ("values", "indices", "min", "max")] == \
+            [f for f in dir(ours) if f in ("values", "indices", "min", "max")]
+
+
+def test_sorting_keeps_ties_in_order_when_stable():
+    ours, ref = both(lambda m: m.tensor([2.0, 1.0, 2.0, 1.0, 2.0]).sort(descending=True, stable=True))
+    same(ours, ref)
+
+
+# ------------------------------------------------------------------------------ namespaces
+def test_linalg_and_special_namespaces_have_torchs_names():
+    for name in ("norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr", "eigh",
+                 "eigvalsh", "cross", "matmul", "diagonal"):
+        assert hasattr(torch.linalg, name) and callable(getattr(tg.linalg, name)), name
+    for name in ("erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "log_softmax", "softmax",
+                 "logsumexp", "round", "sinc"):
+        assert hasattr(torch.special, name) and callable(getattr(tg.special, name)), name
+
+
+@pytest.mark.parametrize("name", ["sin", "atan2", "sort", "topk", "cumsum", "prod", "norm", "diag", "tril", "flip",
+                                  "roll", "unique", "bincount", "isclose", "lerp", "clamp_min", "scatter_add",
+                                  "index_select", "take_along_dim", "movedim", "mv", "addmm", "kron", "cross",
+                                  "logcumsumexp", "nansum", "aminmax", "count_nonzero", "masked_select", "einsum",
+                                  "hstack", "meshgrid", "cdist", "std_mean", "searchsorted", "erfinv", "frac"])
+def test_top_level_names_exist_where_torch_has_them(name):
+    assert hasattr(torch, name)
+    assert callable(getattr(tg, name)), name
+
+
+def test_forward_only_decompositions_refuse_backward():
+    a = tg.tensor(SQ, requires_grad=True)
+    u, s, vh = tg.linalg.svd(a)
+    assert s.grad_fn.name() == "LinalgSvdBackward0"
+    with pytest.raises(NotImplementedError, match="without a backward"):
+        u.sum().backward()
+    values, vectors = tg.linalg.eigh(a + a.T)
+    np.testing.assert_allclose(values.detach().numpy(), torch.linalg.eigh(torch.tensor(SQ) + torch.tensor(SQ).T)[0].numpy(),
+                               rtol=1e-5)
+    with pytest.raises(NotImplementedError):
+        values.sum().backward()
+
+
+def test_scatter_reduce_prod_backward_with_zeros_is_refused():
+    a = tg.tensor([[1.0, 0.0], [2.0, 3.0]], requires_grad=True)
+    out = a.scatter_reduce(0, tg.tensor([[0, 0]]), tg.tensor([[2.0, 2.0]]), "prod")
+    with pytest.raises(NotImplementedError, match="prod"):
+        out.sum().backward()
+
+
+# ---------------------------------------------------------------------------------- errors
+ERRORS = {
+    "vector_norm_int": lambda m: m.linalg.vector_norm(m.tensor([1, 2])),
+    "kthvalue_range": lambda m: m.tensor([1.0, 2.0]).kthvalue(3),
+    "topk_range": lambda m: m.tensor([1.0, 2.0]).topk(3),
+    "gather_like_float_index": lambda m: m.zeros(3).scatter_add(0, m.tensor([0.0]), m.ones(1)),
+    "bincount_2d": lambda m: m.bincount(m.tensor([[1, 2]])),
+    "bincount_negative": lambda m: m.bincount(m.tensor([1, -2])),
+    "unfold_too_large": lambda m: m.zeros(2, 3).unfold(1, 4, 1),
+    "roll_mismatch": lambda m: m.zeros(2, 3).roll((1, 2), 0),
+    "diagonal_same_dims": lambda m: m.zeros(2, 3).diagonal(0, 1, 1),
+    "diag_3d": lambda m: m.diag(m.zeros(2, 2, 2)),
+    "trace_1d": lambda m: m.trace(m.zeros(3)),
+    "tril_1d": lambda m: m.tril(m.zeros(3)),
+    "inv_not_square": lambda m: m.linalg.inv(m.zeros(2, 3)),
+    "cross_no_3": lambda m: m.linalg.cross(m.zeros(2, 2), m.zeros(2, 2)),
+    "cdist_columns": lambda m: m.cdist(m.zeros(2, 3), m.zeros(2, 4)),
+    "meshgrid_indexing": lambda m: m.meshgrid(m.zeros(2), indexing="ab"),
+    "frac_int": lambda m: m.tensor([1, 2]).frac(),
+    "bitwise_float": lambda m: m.tensor([1.0]).bitwise_and(m.tensor([1.0])),
+    "scatter_reduce_name": lambda m: m.zeros(3).scatter_reduce(0, m.tensor([0]), m.ones(1), "maximum"),
+    "t__leaf": lambda m: m.zeros(2, 3, requires_grad=True).t_(),
+    "einsum_operands": lambda m: m.einsum("ij,jk->ik", m.zeros(2, 2)),
+    "iinfo_float": lambda m: m.iinfo(m.float32),
+    "finfo_int": lambda m: m.finfo(m.int64),
+    "sum_to_size": lambda m: m.zeros(2, 3).sum_to_size(4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_errors_have_torchs_type(name):
+    with pytest.raises(Exception) as ref:
+        ERRORS[name](torch)
+    with pytest.raises(type(ref.value)):
+        ERRORS[name](tg)
+
+
+def test_errors_with_torchs_wording():
+    for fn in (lambda m: m.linalg.vector_norm(m.tensor([1, 2])), lambda m: m.iinfo(m.float32), lambda m: m.finfo(m.int64),
+               lambda m: m.tensor([1.0, 2.0]).topk(3), lambda m: m.zeros(2, 3).unfold(1, 4, 1),
+               lambda m: m.zeros(2, 3, requires_grad=True).t_(), lambda m: m.linalg.cross(m.zeros(2, 3), m.zeros(3))):
+        with pytest.raises(Exception) as ref:
+            fn(torch)
+        with pytest.raises(type(ref.value)) as ours:
+            fn(tg)
+        assert str(ours.value) == str(ref.value)
+
+
+# ----------------------------------------------------------------------- dtypes and limits
+def test_finfo_and_iinfo_match_torch():
+    for dt in ("float32", "float64", "float16"):
+        ours, ref = tg.finfo(getattr(tg, dt)), torch.finfo(getattr(torch, dt))
+        assert repr(ours) == repr(ref)
+        for field in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+            assert getattr(ours, field) == getattr(ref, field), (dt, field)
+    assert repr(tg.finfo()) == repr(torch.finfo())
+    for dt in ("uint8", "int8", "int16", "int32", "int64"):
+        ours, ref = tg.iinfo(getattr(tg, dt)), torch.iinfo(getattr(torch, dt))
+        assert (repr(ours), ours.bits, ours.max, ours.min, ours.dtype) == (repr(ref), ref.bits, ref.max, ref.min, ref.dtype)
+
+
+def test_bfloat16_is_named_but_refused_clearly():
+    assert repr(tg.bfloat16) == repr(torch.bfloat16)
+    with pytest.raises(TypeError, match="bfloat16 is not supported"):
+        tg.zeros(2, dtype=tg.bfloat16)
+    with pytest.raises(TypeError, match="bfloat16 is not supported"):
+        tg.ones(2).to(tg.bfloat16)
+
+
+def test_small_dtypes_exist_and_print_like_torch():
+    for name in ("uint8", "int8", "int16", "float16", "short", "half"):
+        ours, ref = both(lambda m: m.tensor([1, 2], dtype=getattr(m, name)))
+        assert repr(ours) == repr(ref)
+
+
+LEGACY = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+          "ByteTensor", "BoolTensor"]
+
+
+@pytest.mark.parametrize("name", LEGACY)
+def test_legacy_constructors_match_torch(name):
+    for make in (lambda m: getattr(m, name)([1, 0, 3]), lambda m: getattr(m, name)([[1, 2], [3, 4]]),
+                 lambda m: getattr(m, name)(), lambda m: getattr(m, name)(2, 3).shape,
+                 lambda m: getattr(m, name)(m.Size([4])).shape):
+        ours, ref = both(make)
+        if isinstance(ref, torch.Tensor):
+            assert repr(ours) == repr(ref)
+        else:
+            assert tuple(ours) == tuple(ref)
+    ours, ref = both(lambda m: m.tensor([1.5, 2.5]).type(getattr(m, name)))
+    assert repr(ours) == repr(ref)
+    ours, ref = both(lambda m: m.tensor([1.5, 2.5]).type(f"torch.{name}"))
+    assert repr(ours) == repr(ref)
+    for other in LEGACY:
+        ours, ref = both(lambda m: isinstance(m.tensor([1, 2]).to(getattr(m, other)().dtype), getattr(m, name)))
+        assert ours == ref, other
+
+
+# --------------------------------------------------------------------------- print options
+PRINTED = {
+    "mixed": lambda m: m.tensor([[1.123456789, -22.5, 0.001], [1000.0, 3.0, -0.25]]),
+    "small": lambda m: m.tensor([1e-5, 1.0, 2.0]),
+    "whole": lambda m: m.tensor([1.0, 200.0, -3.0]),
+    "wide": lambda m: m.arange(30, dtype=m.float32) / 7,
+    "long": lambda m: m.arange(2000).reshape(20, 100),
+    "long_float": lambda m: (m.arange(1500, dtype=m.float64) / 3).reshape(3, 500),
+    "int": lambda m: m.arange(12).reshape(3, 4),
+    "grad": lambda m: (m.tensor([0.5, 1.5], requires_grad=True) * 3),
+}
+OPTIONS = [dict(precision=2), dict(precision=8), dict(sci_mode=True), dict(sci_mode=False), dict(threshold=5),
+           dict(edgeitems=1, threshold=10), dict(edgeitems=0, threshold=10), dict(linewidth=40), dict(profile="short"),
+           dict(profile="full"), dict(profile="short", precision=5), dict(precision=3, sci_mode=True, linewidth=60)]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
+def test_set_printoptions_is_honoured_by_repr(options):
+    try:
+        tg.set_printoptions(**options)
+        torch.set_printoptions(**options)
+        for name, make in PRINTED.items():
+            ours, ref = both(make)
+            assert repr(ours) == repr(ref), name
+        assert tg.get_printoptions() == torch._tensor_str.get_printoptions()
+    finally:
+        tg.set_printoptions(profile="default")
+        torch.set_printoptions(profile="default")
+
+
+def test_printoptions_context_restores():
+    before = repr(tg.tensor([1.23456]))
+    with tg.printoptions(precision=1):
+        assert repr(tg.tensor([1.23456])) == "tensor([1.2])"
+    assert repr(tg.tensor([1.23456])) == before == "tensor([1.2346])"
+    with pytest.raises(ValueError):
+        tg.set_printoptions(profile="tiny")
