@@ -54,6 +54,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     if input.dtype not in (dtypes.int64, dtypes.int32):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
+    if input.device != weight.device:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{weight.device} and {input.device}!")
     indices = input._data
     if indices.size and (int(indices.min()) < 0 or int(indices.max()) >= weight.size(0)):
         raise IndexError("index out of range in self")
