@@ -10,6 +10,8 @@ from typing import Any
 import tinygrad_lr
 
 from .cases_training import X, Y, small_mlp, train
+from .check import Probe
+from .convert import same_start
 from .registry import Case, register
 
 if not hasattr(tinygrad_lr.optim, "NAdam"):
@@ -38,3 +40,26 @@ optimizer_case("weight_decay", "RAdam", lr=0.01, weight_decay=0.1, betas=(0.8, 0
 optimizer_case("decoupled_weight_decay", "RAdam", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)
 optimizer_case("", "ASGD", lr=0.05)
 optimizer_case("averaging", "ASGD", lr=0.05, lambd=0.01, alpha=0.6, t0=5, weight_decay=0.01)  # ax moves from step 6
+
+
+def lbfgs(steps: int, **options: Any) -> Any:
+    """``steps`` calls of ``LBFGS.step(closure)``; the tolerances are 0 so that float32 rounding can
+    never decide when an iteration stops (each call runs exactly ``max_iter`` iterations)."""
+    def run(ns: Any, x: Any, target: Any) -> Probe:
+        model = same_start(ns, small_mlp, x)
+        opt = ns.optim.LBFGS(model.parameters(), tolerance_grad=0.0, tolerance_change=0.0, **options)
+
+        def closure() -> Any:
+            opt.zero_grad()
+            value = ns.nn.functional.cross_entropy(model(x), target)
+            value.backward()
+            return value
+        losses = [opt.step(closure).item() for _ in range(steps)]
+        final = {name: p.detach() for name, p in model.named_parameters()}
+        return Probe([ns.tensor(losses, dtype=x.dtype), final])
+    return run
+
+
+register(Case("LBFGS", kind="optimizer", args=(X, Y), gradcheck=False, fn=lbfgs(3, max_iter=4, history_size=3)))
+register(Case("LBFGS_strong_wolfe", kind="optimizer", args=(X, Y), gradcheck=False,
+              fn=lbfgs(2, max_iter=5, line_search_fn="strong_wolfe")))

@@ -64,6 +64,9 @@ class ASGD(Optimizer):
                 else:
                     ax[...] = param
                 step = float(state["step"]._data)
-                state["eta"]._data[...] = lr / ((1 + lambd * lr * step) ** alpha)
-                state["mu"]._data[...] = 1 / max(1, step - t0)
+                # PyTorch builds each new value with torch.as_tensor(float): rounded to the default
+                # dtype even when the state was loaded as float64
+                scalar = get_default_dtype().np.type
+                state["eta"]._data[...] = scalar(lr / ((1 + lambd * lr * step) ** alpha))
+                state["mu"]._data[...] = scalar(1 / max(1, step - t0))
         return loss
