@@ -36,7 +36,12 @@ def _global_hooks_on() -> bool:
     return bool(hooks["forward_pre"] or hooks["forward"] or hooks["backward"] or hooks["backward_pre"])
 
 
-def _add_hook(table: OrderedDict, hook_id: int, hook: Callable, prepend: bool) -> None:
+_hooks_seen = False  # becomes True with the first hook registered anywhere, and stays True
+
+
+def _add_hook(table: OrderedDict, hook_id: int, hook: Callable, prepend: bool = False) -> None:
+    global _hooks_seen
+    _hooks_seen = True
     table[hook_id] = hook
     if prepend:
         table.move_to_end(hook_id, last=False)
@@ -45,7 +50,7 @@ def _add_hook(table: OrderedDict, hook_id: int, hook: Callable, prepend: bool) -
 def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
     """``hook(module, args)`` before the forward of every module."""
     handle = RemovableHandle(_GLOBAL_HOOKS["forward_pre"])
-    _GLOBAL_HOOKS["forward_pre"][handle.id] = hook
+    _add_hook(_GLOBAL_HOOKS["forward_pre"], handle.id, hook)
     return handle
 
 
@@ -55,7 +60,7 @@ def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
     if always_call:
         raise NotImplementedError("register_module_forward_hook(always_call=True) is not supported")
     handle = RemovableHandle(_GLOBAL_HOOKS["forward"], extra_dict=_GLOBAL_HOOKS["forward_with_kwargs"])
-    _GLOBAL_HOOKS["forward"][handle.id] = hook
+    _add_hook(_GLOBAL_HOOKS["forward"], handle.id, hook)
     if with_kwargs:
         _GLOBAL_HOOKS["forward_with_kwargs"][handle.id] = True
     return handle
@@ -63,13 +68,13 @@ def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
 
 def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
     handle = RemovableHandle(_GLOBAL_HOOKS["backward_pre"])
-    _GLOBAL_HOOKS["backward_pre"][handle.id] = hook
+    _add_hook(_GLOBAL_HOOKS["backward_pre"], handle.id, hook)
     return handle
 
 
 def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
     handle = RemovableHandle(_GLOBAL_HOOKS["backward"])
-    _GLOBAL_HOOKS["backward"][handle.id] = hook
+    _add_hook(_GLOBAL_HOOKS["backward"], handle.id, hook)
     return handle
 
 
@@ -125,6 +130,8 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not _hooks_seen:  # the common case, one check: no hook was ever registered
+            return self.forward(*args, **kwargs)
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
                 or self._backward_pre_hooks or _global_hooks_on()):
             return self.forward(*args, **kwargs)
