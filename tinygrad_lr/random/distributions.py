@@ -26,8 +26,8 @@ from . import float32_math as F32
 from .float64_math import fma64, libm, log, log1p
 from .generator import Generator
 
-_CHUNK = 1 << 16  # elements per pass of the float32 normal transform: keeps the arrays in cache
-_TWO_PI_32 = np.float64(np.float32(2.0 * math.pi))
+_CHUNK = 1 << 15  # elements per pass of the normal transform: keeps the temporaries in cache
+_TWO_PI_32 = np.float32(2.0 * math.pi)
 
 
 def _opmath(dtype: np.dtype) -> np.dtype:
@@ -36,10 +36,11 @@ def _opmath(dtype: np.dtype) -> np.dtype:
 
 
 def uniform01(gen: Generator, n: int, dtype: np.dtype) -> np.ndarray:
-    """n uniforms on [0, 1) of ``dtype``'s opmath type, as float64 values."""
+    """n uniforms on [0, 1) in ``dtype``'s opmath type (float64 for float64, else float32)."""
     if _opmath(dtype) == np.float64:
         return (gen.random64(n) & np.uint64(2 ** 53 - 1)).astype(np.float64) * 2.0 ** -53
-    return (gen.random(n) & np.uint64(2 ** 24 - 1)).astype(np.float64) * 2.0 ** -24
+    low_halves = gen.random(n).view(np.uint32)[0::2]  # the words are < 2**32: their low 32 bits (little-endian)
+    return (low_halves & np.uint32(2 ** 24 - 1)).view(np.int32).astype(np.float32) * np.float32(2.0 ** -24)  # exact
 
 
 def uniform(gen: Generator, n: int, dtype: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
@@ -50,9 +51,9 @@ def uniform(gen: Generator, n: int, dtype: np.dtype, low: float = 0.0, high: flo
     u = uniform01(gen, n, dtype)
     if _opmath(dtype) == np.float64:
         values = fma64(u, high - low, low) if low != 0.0 else u * (high - low)
-    else:
-        low32, high32 = np.float64(np.float32(low)), np.float64(np.float32(high))
-        values = F32.fma32(u, F32.round32(high32 - low32), low32)
+    else:  # ATen casts the bounds to float32 first, and takes their difference in float32
+        low32, high32 = np.float32(low), np.float32(high)
+        values = F32.fma32(u, high32 - low32, low32)
     out = values.astype(dtype)
     out[out == dtype.type(high)] = dtype.type(low)
     return out
@@ -99,40 +100,34 @@ def _normal_blocks(gen: Generator, n: int, dtype: np.dtype, mean: float, std: fl
     else:  # float16: each block of 16 is drawn and transformed in a buffer, so the tail follows the blocks
         data = uniform01(gen, full, dtype)
         tail = uniform01(gen, 16, dtype) if n % 16 else None
-        data = np.concatenate([data, np.zeros(n - full)])
+        data = np.concatenate([data, np.zeros(n - full, dtype=opmath)])
     transform = _box_muller_blocks_64 if opmath == np.float64 else _box_muller_blocks_32
     for start in range(0, full, _CHUNK):
-        stop = min(full, start + _CHUNK)
-        data[start:stop] = transform(data[start:stop].reshape(-1, 16), mean, std).ravel()
+        transform(data[start:min(full, start + _CHUNK)].reshape(-1, 16), mean, std)
     if tail is not None:
-        data[n - 16:] = transform(tail.reshape(1, 16), mean, std).ravel()
-    return data.astype(dtype)
+        transform(tail.reshape(1, 16), mean, std)
+        data[n - 16:] = tail
+    return data.astype(dtype, copy=False)
 
 
-def _box_muller_blocks_32(blocks: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """``NormalFill16<float>`` (AVX2) on rows of 16 float32 uniforms."""
-    u1 = (1.0 - blocks[:, :8]).ravel()  # [0, 1) -> (0, 1] for the log
-    u2 = blocks[:, 8:].ravel()
-    radius = np.sqrt((-2.0 * F32.log256(u1)).astype(np.float32)).astype(np.float64)
-    sine, cosine = F32.sincos256(F32.round32(_TWO_PI_32 * u2))
-    std32, mean32 = np.float64(np.float32(std)), np.float64(np.float32(mean))
-    halves = []
-    for trig in (cosine, sine):
-        z = F32.round32(radius * trig)
-        halves.append(F32.fma32(z, std32, mean32) if mean32 != 0 else F32.round32(z * std32))
-    return np.concatenate([halves[0].reshape(-1, 8), halves[1].reshape(-1, 8)], axis=1)
+def _box_muller_blocks_32(blocks: np.ndarray, mean: float, std: float) -> None:
+    """``NormalFill16<float>`` (AVX2), in place on rows of 16 float32 uniforms."""
+    u1 = np.float32(1) - blocks[:, :8]  # [0, 1) -> (0, 1] for the log
+    radius = np.sqrt(np.float32(-2) * F32.log256(u1))
+    sine, cosine = F32.sincos256(_TWO_PI_32 * blocks[:, 8:])
+    std32, mean32 = np.float32(std), np.float32(mean)
+    for half, trig in ((slice(0, 8), cosine), (slice(8, 16), sine)):
+        z = radius * trig
+        blocks[:, half] = F32.fma32(z, std32, mean32) if mean32 != 0 else z * std32  # one rounding when mean is 0
 
 
-def _box_muller_blocks_64(blocks: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """``NormalFill16<double>``: the same transform with glibc's log, sin, cos."""
-    u1 = (1.0 - blocks[:, :8]).ravel()
-    u2 = blocks[:, 8:].ravel()
-    radius = np.sqrt(-2.0 * log(u1))
-    theta = 2.0 * math.pi * u2
-    halves = [radius * np.cos(theta), radius * np.sin(theta)]
-    if (mean, std) != (0.0, 1.0):
-        halves = [fma64(h, std, mean) for h in halves]
-    return np.concatenate([halves[0].reshape(-1, 8), halves[1].reshape(-1, 8)], axis=1)
+def _box_muller_blocks_64(blocks: np.ndarray, mean: float, std: float) -> None:
+    """``NormalFill16<double>``, in place: the same transform with glibc's log, sin, cos."""
+    radius = np.sqrt(-2.0 * log(1.0 - blocks[:, :8]))
+    theta = 2.0 * math.pi * blocks[:, 8:]
+    for half, trig in ((slice(0, 8), np.cos(theta)), (slice(8, 16), np.sin(theta))):
+        z = radius * trig
+        blocks[:, half] = fma64(z, std, mean) if (mean, std) != (0.0, 1.0) else z
 
 
 # -------------------------------------------------------------------------------- integers

@@ -57,7 +57,7 @@ def fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
 
 def libm(function: Callable[[float], float], x: np.ndarray) -> np.ndarray:
     """``function`` (from ``math``, i.e. the C library) applied to every element."""
-    return np.fromiter(map(function, x.tolist()), dtype=np.float64, count=x.size)
+    return np.fromiter(map(function, x.ravel().tolist()), dtype=np.float64, count=x.size).reshape(x.shape)
 
 
 def log(x: np.ndarray) -> np.ndarray:
