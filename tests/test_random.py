@@ -240,3 +240,28 @@ def test_in_place_draws_refuse_a_leaf_that_requires_grad():
             fill()
     with tg.no_grad():
         w.normal_()
+
+
+# ------------------------------------------------------------------------------ the last-bit helpers
+
+def test_the_float32_kernels_never_need_the_midpoint_check():
+    """A strided sample of all 2**24 possible uniforms (the full enumeration, stride 1, also gives 0)."""
+    from tinygrad_lr.random.float32_math import double_rounding_cases
+    assert double_rounding_cases(stride=61) == 0
+
+
+def test_emulated_fmas_are_correctly_rounded():
+    from fractions import Fraction
+
+    from tinygrad_lr.random.float32_math import fma32, fma32_in_kernels
+    from tinygrad_lr.random.float64_math import fma64
+    # a double-rounding trap: a·b + c = 1 + 3·2**-24 − 2**-64 rounds to float64 as the float32
+    # midpoint 1 + 3·2**-24, whose tie goes up; the exact value is below it, so the answer is 1 + 2**-23
+    a, b, c = np.float32(2 ** -24 * (1 + 2 ** -20)), np.float32(1 - 2 ** -20), np.float32(1 + 2 ** -23)
+    assert fma32(np.array([a]), b, c)[0] == c != fma32_in_kernels(np.array([a]), b, c)[0]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(400)
+    for b, c in [(0.3, 1.7), (1 / 3, -2.5), (3.0, -1e-17)]:
+        exact = np.array([float(Fraction(v) * Fraction(b) + Fraction(c)) for v in x.tolist()])
+        assert np.array_equal(fma64(x, b, c), exact)
+        assert not np.array_equal(x * b + c, exact)  # the plain expression rounds twice
