@@ -102,6 +102,30 @@ for mode, cls in (("tanh", "RNN"), ("relu", "RNN"), ("", "LSTM"), ("", "GRU")):
     case(f"{prefix}_eval_dropout", layer(lambda ns, b=build: b(ns, num_layers=2, dropout=0.5).eval()), SEQ,
          gradcheck=False, note="dropout between layers is off in eval mode")
 
+
+
+def seeded(build: Callable[[Any], Any], packed_input: bool = False) -> Callable[..., Probe]:
+    """Training mode with dropout between layers, both frameworks seeded alike: F.dropout draws
+    PyTorch's CPU random stream, so the masks are the same."""
+    def run(ns: Any, x: Any) -> Probe:
+        m = start(ns, build, x)
+        ns.manual_seed(7)
+        if packed_input:
+            out, hidden = m(ns.nn.utils.rnn.pack_padded_sequence(x, LENGTHS, enforce_sorted=False))
+            return Probe([out.data, hidden], params=m)
+        return Probe(m(x), params=m)
+    return run
+
+
+CPU_ONLY = (("numpy", "torch-cpu"),)  # PyTorch's CUDA dropout draws another stream (Philox)
+case("LSTM_dropout_training_bidirectional", seeded(lambda ns: ns.nn.LSTM(I, H, num_layers=3, dropout=0.5,
+                                                                         bidirectional=True)),
+     SEQ, pairings=CPU_ONLY, gradcheck=False)
+case("GRU_dropout_training_packed", seeded(lambda ns: ns.nn.GRU(I, H, num_layers=2, dropout=0.3), packed_input=True),
+     SEQ, pairings=CPU_ONLY, gradcheck=False)
+case("RNN_dropout_training", seeded(lambda ns: ns.nn.RNN(I, H, num_layers=2, dropout=0.6, batch_first=True)),
+     BATCH_FIRST, pairings=CPU_ONLY, gradcheck=False)
+
 case("LSTM_packed_batch_first", packed(lambda ns: ns.nn.LSTM(I, H, batch_first=True), batch_first=True),
      BATCH_FIRST)
 case("GRU_batch_first_h0", layer(lambda ns: ns.nn.GRU(I, H, batch_first=True)), BATCH_FIRST, STATE, gradcheck=False)
