@@ -18,6 +18,7 @@ from .ops import reorder as R
 from .ops import scatter as W
 from .shapes import _normalize_dim, _normalize_dims, _shape_args
 from .tensor_indexing import _along_dim_index, _convert_index
+from .tensor_math import _c_name
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -28,6 +29,11 @@ def _renamed(t: "Tensor", name: str) -> "Tensor":
     if t.grad_fn is not None:
         t.grad_fn.torch_name = name
     return t
+
+
+def _same_dtype(t: "Tensor", src: "Tensor") -> None:
+    if src.dtype is not t.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
 
 
 def _index_operand(index: "Tensor", what: str = "index") -> Any:
@@ -135,18 +141,20 @@ class ExtraMethods:
         src = value if src is None else src
         _, positions, slices = self._positions(dim, index, src, "scatter")
         if isinstance(src, _tensor.Tensor):
-            a, b = self._operands(src)
-            return W.Scatter.apply(a, b, positions=positions, src_slices=slices)
+            _same_dtype(self, src)
+            return W.Scatter.apply(self, src, positions=positions, src_slices=slices)
         return W.ScatterValue.apply(self, positions=positions, value=src)
 
     def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
         _, positions, slices = self._positions(dim, index, src, "scatter_add")
+        _same_dtype(self, src)
         return W.ScatterAdd.apply(self, src, positions=positions, src_slices=slices)
 
     def scatter_reduce(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *, include_self: bool = True) -> "Tensor":
         if reduce not in ("sum", "prod", "mean", "amax", "amin"):
             raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
         _, positions, slices = self._positions(dim, index, src, "scatter_reduce")
+        _same_dtype(self, src)
         return W.ScatterReduce.apply(self, src, positions=positions, src_slices=slices, reduce=reduce,
                                      include_self=include_self)
 
@@ -159,11 +167,17 @@ class ExtraMethods:
 
     def index_add(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
         d, positions = self._along(dim, index, "index_add")
+        if source.dtype is not self.dtype:
+            raise RuntimeError(f"index_add_(): self ({_c_name(self.dtype)}) and source ({_c_name(source.dtype)}) "
+                               "must have the same scalar type")
         full = (slice(None),) * source.ndim
         return W.IndexAdd.apply(self, source, positions=positions, src_slices=full, alpha=alpha)
 
     def index_copy(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
         d, positions = self._along(dim, index, "index_copy")
+        if source.dtype is not self.dtype:
+            raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                               f"{_c_name(self.dtype)} and (source) {_c_name(source.dtype)}")
         return W.IndexCopy.apply(self, source, positions=positions, src_slices=(slice(None),) * source.ndim)
 
     def index_fill(self, dim: int, index: "Tensor", value: Any) -> "Tensor":
@@ -180,8 +194,7 @@ class ExtraMethods:
             values = _tensor.Tensor._wrap(self._xp.asarray(values, dtype=self._data.dtype), self.device)
         if values.dtype is not self.dtype:
             raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{self.dtype.name.capitalize()} for the destination and "
-                               f"{values.dtype.name.capitalize()} for the source.")
+                               f"{_c_name(self.dtype)} for the destination and {_c_name(values.dtype)} for the source.")
         return W.IndexPut.apply(self, values, indices=converted, accumulate=accumulate)
 
     # ------------------------------------------------------------------------------- reading
@@ -240,6 +253,54 @@ class ExtraMethods:
 
     def transpose_(self, dim0: int, dim1: int) -> "Tensor":
         return self._inplace_view(lambda t: t.transpose(dim0, dim1), "TransposeBackward1")
+
+    # ------------------------------------------------------- in-place twins of the ops above
+    # Each goes through tensor_inplace's one recorded path (_inplace_from): self = op(self).
+    def index_fill_(self, dim: int, index: "Tensor", value: Any) -> "Tensor":
+        return self._inplace_from(lambda t: t.index_fill(dim, index, value))
+
+    def index_copy_(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
+        return self._inplace_from(lambda t: t.index_copy(dim, index, source))
+
+    def scatter_reduce_(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
+                        include_self: bool = True) -> "Tensor":
+        return self._inplace_from(lambda t: t.scatter_reduce(dim, index, src, reduce, include_self=include_self))
+
+    def clamp_min_(self, min: Any) -> "Tensor":  # noqa: A002
+        return self._inplace_from(lambda t: t.clamp_min(min))
+
+    def clamp_max_(self, max: Any) -> "Tensor":  # noqa: A002
+        return self._inplace_from(lambda t: t.clamp_max(max))
+
+    def lerp_(self, end: "Tensor", weight: Any) -> "Tensor":
+        return self._inplace_from(lambda t: t.lerp(end, weight))
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
+        return self._inplace_from(lambda t: t.nan_to_num(nan, posinf, neginf))
+
+    def cumsum_(self, dim: int) -> "Tensor":
+        return self._inplace_from(lambda t: t.cumsum(dim))
+
+    def tril_(self, diagonal: int = 0) -> "Tensor":
+        return self._inplace_from(lambda t: t.tril(diagonal))
+
+    def triu_(self, diagonal: int = 0) -> "Tensor":
+        return self._inplace_from(lambda t: t.triu(diagonal))
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> "Tensor":
+        """Write ``fill_value`` on the main diagonal (of every dim at once: a[i, i, ..., i]); for a
+        tall matrix, ``wrap`` starts again every ``cols + 1`` rows, as PyTorch does."""
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
+            raise RuntimeError("all dimensions of input must be of equal length" if self.ndim > 2 else
+                               "dimensions must larger than 1")
+        xp = self._xp
+        n = min(self.shape)
+        rows = xp.arange(n)
+        positions = (rows,) * self.ndim
+        if wrap and self.ndim == 2 and self.shape[0] > self.shape[1] + 1:
+            flat = xp.arange(0, self.shape[0] * self.shape[1], self.shape[1] + 1)
+            positions = (flat // self.shape[1], flat % self.shape[1])
+        return self._inplace_from(lambda t: W.ScatterValue.apply(t, positions=positions, value=fill_value))
 
     # ------------------------------------------------------------------------- factories
     def _new(self, size: tuple, value: Any, dtype: Any, device: Any, requires_grad: bool) -> "Tensor":

@@ -91,6 +91,10 @@ class MathMethods:
         return S.Copysign.apply(*self._float_pair(other))
 
     def lerp(self, end: "Tensor", weight: Any) -> "Tensor":
+        for name, other in (("end", end), ("weight", weight)):
+            if isinstance(other, _tensor.Tensor) and other.dtype is not self.dtype:
+                raise RuntimeError(f"expected dtype {_c_name(self.dtype).lower()} for `{name}` but got dtype "
+                                   f"{_c_name(other.dtype).lower()}")
         if isinstance(weight, _tensor.Tensor):
             return S.Lerp.apply(self, end, weight)
         return S.Lerp.apply(self, end, weight=weight)
