@@ -93,6 +93,9 @@ case("GroupNorm", norm(lambda ns: ns.nn.GroupNorm(2, 4)), farg(3, 4, 3, 2))
 case("GroupNorm_one_group_3d", norm(lambda ns: ns.nn.GroupNorm(1, 4)), farg(2, 4, 5))
 case("GroupNorm_per_channel_no_affine", norm(lambda ns: ns.nn.GroupNorm(4, 4, affine=False)), farg(2, 4, 3))
 
+case("LocalResponseNorm", norm(lambda ns: ns.nn.LocalResponseNorm(3, alpha=0.5, beta=0.75, k=1.5)), farg(2, 5, 3))
+case("LocalResponseNorm_4d_even_size", norm(lambda ns: ns.nn.LocalResponseNorm(2, alpha=1.0, k=2.0)), farg(2, 4, 2, 3))
+
 F = lambda ns: ns.nn.functional  # noqa: E731
 case("F.batch_norm_train", lambda ns, x, w, b: F(ns).batch_norm(x, None, None, w, b, training=True), farg(4, 3, 2),
      farg(3), farg(3), kind="op")

@@ -98,7 +98,7 @@ def test_bad_batch_changes_no_state():
     lambda ns: ns.nn.CircularPad2d((1, 0, 2, 0)), lambda ns: ns.nn.Upsample(scale_factor=2),
     lambda ns: ns.nn.Upsample(size=(3, 4), mode="bilinear", align_corners=True),
     lambda ns: ns.nn.UpsamplingNearest2d(scale_factor=2), lambda ns: ns.nn.UpsamplingBilinear2d(size=5),
-    lambda ns: ns.nn.PixelShuffle(2),
+    lambda ns: ns.nn.PixelShuffle(2), lambda ns: ns.nn.LocalResponseNorm(2),
 ], ids=lambda f: "")
 def test_repr_parameters_and_buffers_as_pytorch(build):
     mine, theirs = build(tg), build(torch)
@@ -271,9 +271,7 @@ def test_unsupported_options_raise():
         tg.nn.functional.pad(tg.zeros(1, 4, 4), (-1, 1), mode="reflect")
 
 
-def test_norm_layers_run_on_cuda(device):
-    if device == "cpu":
-        pytest.skip("the CPU runs everywhere else in this file")
+def test_layers_run_on_each_device(device):
     x = tg.randn(4, 3, 5, 5, device=device, requires_grad=True)
     m = nn.Sequential(nn.BatchNorm2d(3), nn.GroupNorm(1, 3), nn.ReflectionPad2d(1), nn.Upsample(scale_factor=2,
                                                                                                  mode="bilinear"),

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from ...ops import normalization as N
 from ...tensor import Tensor
 
-__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "normalize"]
+__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "normalize", "local_response_norm"]
 
 
 def _params(weight: Tensor | None, bias: Tensor | None) -> tuple[Tensor, ...]:
@@ -154,3 +154,27 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     axis = _normalize_dim(dim, input.ndim)
     norm = N.VectorNorm.apply(input, p=float(p), dim=(axis,), keepdim=True)
     return input / norm.clamp(min=eps).expand_as(input)
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002
+                        k: float = 1.0) -> Tensor:
+    """x / (k + α · mean of x² over ``size`` neighbouring channels)^β (AlexNet's normalization).
+
+    The window of channel c is c − ⌊size/2⌋ … c + ⌊(size−1)/2⌋, zero-padded at the ends and always
+    divided by ``size`` (PyTorch's avg_pool with the padding counted).
+    """
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {input.ndim} "
+                         "dimensions)")
+    if input.numel() == 0:
+        return input
+    from .padding import pad
+    channels = input.shape[1]
+    squares = (input * input).unsqueeze(1)  # (N, 1, C, ...): pad the channel axis only
+    zeros_around = [0, 0] * (input.ndim - 2) + [size // 2, (size - 1) // 2]
+    padded = pad(squares, zeros_around)
+    window = padded.narrow(2, 0, channels)
+    for offset in range(1, size):
+        window = window + padded.narrow(2, offset, channels)
+    div = (window.squeeze(1) / size) * alpha + k
+    return input / div ** beta
