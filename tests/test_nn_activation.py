@@ -71,6 +71,7 @@ def _error(fn):
     lambda ns: ns.nn.functional.silu(ns.tensor([1, 2])),
     lambda ns: ns.nn.functional.gelu(ns.tensor([1, 2])),
     lambda ns: ns.nn.Softmax2d()(ns.ones(3, 3)),
+    lambda ns: ns.nn.functional.celu(ns.ones(3), 0.0),
 ])
 def test_errors_match_torch(call):
     ours, theirs = _error(lambda: call(tinygrad_lr)), _error(lambda: call(torch))
@@ -120,3 +121,11 @@ def test_large_inputs_stay_finite():
             np.testing.assert_allclose(out.detach().numpy(), ref.numpy(), rtol=1e-6)
             assert np.isfinite(x.grad.numpy()).all()
             x.grad = None
+
+
+def test_integer_inputs_keep_their_dtype_where_torch_allows_them():
+    x = [1, 5, -3, 7]
+    for call in (lambda ns, t: ns.nn.functional.hardtanh(t, -2.5, 2.5), lambda ns, t: ns.nn.functional.relu6(t),
+                 lambda ns, t: ns.nn.functional.threshold(t, 2, 0)):
+        ours, theirs = call(tinygrad_lr, tinygrad_lr.tensor(x)), call(torch, torch.tensor(x))
+        assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()

@@ -141,7 +141,7 @@ class Hardtanh(Op):
 
     def forward(self, a, low: float, high: float):
         self.save(a, low, high)
-        return self.xp.clip(a, low, high)
+        return self.xp.clip(a, low, high).astype(a.dtype, copy=False)  # integer inputs stay integer
 
     def backward(self, out_grad):
         a, low, high = self.saved

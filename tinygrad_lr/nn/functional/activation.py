@@ -144,6 +144,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """max(0, x) + min(0, alpha · (e^(x/alpha) − 1))."""
     _floating(input, "elu_cpu")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return A.Celu.apply(input, alpha=float(alpha), input_scale=1 / float(alpha))
 
 
