@@ -8,11 +8,11 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from . import report, rng, workloads
+from . import report, rng, rnn, workloads
 from .harness import available_contenders, cuda_available, progress
 from .machine import describe
 
-WORKLOADS = ("mlp", "overhead", "linear", "graph", "rng")
+WORKLOADS = ("mlp", "overhead", "linear", "graph", "rng", "rnn")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
         "contenders": [{"name": c.name, "device": c.device, "kind": c.kind, "label": c.label} for c in everyone],
         "workloads": {"mlp": {"api": api, "rows": []}, "overhead": {"rows": []},
                       "linear": {"api": api, "rows": []}, "graph": {"rows": []},
-                      "rng": {"rows": []}},
+                      "rng": {"rows": []}, "rnn": {"rows": []}},
     }
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     results["load_average_at_start"] = load
@@ -82,6 +82,8 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
             w["graph"]["rows"] += workloads.run_graph(contenders, device, config)
         if "rng" in args.only:
             w["rng"]["rows"] += rng.run_rng(contenders, device, args.quick)
+        if "rnn" in args.only:
+            w["rnn"]["rows"] += rnn.run_rnn(contenders, device, args.quick)
     results["elapsed_s"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     report.add_ratios(w["mlp"]["rows"], by="batch")
@@ -89,6 +91,7 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
     report.add_ratios(w["linear"]["rows"], by=None)
     report.add_ratios(w["graph"]["rows"], by="nodes")
     report.add_ratios(w["rng"]["rows"], by="workload")
+    report.add_ratios(w["rnn"]["rows"], by="workload")
     return results
 
 
@@ -98,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(args.out, exist_ok=True)
     print(report.render(results))
     print(rng.render(results["workloads"]["rng"]["rows"]))
+    print(rnn.render(results["workloads"]["rnn"]["rows"]))
     path = report.write_json(results, args.out)
     progress(f"\nwrote {path}")
     if not args.no_plots:

@@ -40,7 +40,9 @@ def test_json_describes_the_machine(quick_run: tuple[dict, str, str]) -> None:
 def test_every_workload_has_figures_for_every_contender(quick_run: tuple[dict, str, str]) -> None:
     results, _, _ = quick_run
     w = results["workloads"]
-    assert set(w) == {"mlp", "overhead", "linear", "graph"}
+    assert set(w) == {"mlp", "overhead", "linear", "graph", "rng", "rnn"}
+    assert {r["contender"] for r in w["rnn"]["rows"]} == {"tinygrad_lr", "torch"}
+    assert all(r["median_s"] > 0 and r["vs_torch"] > 0 for r in w["rnn"]["rows"] if r["contender"] == "tinygrad_lr")
     batches = results["config"]["mlp_batches"]["cpu"]
     mlp = w["mlp"]["rows"]
     assert {(r["contender"], r["batch"]) for r in mlp} == {(c, b) for c in ("tinygrad_lr", "torch", "floor") for b in batches}
