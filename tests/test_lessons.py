@@ -2,61 +2,35 @@
 ``python -m compare script`` (the lesson under PyTorch and under tinygrad_lr, every printed number
 compared) and must exit 0. Where the course notes give numbers, the lesson must print them too.
 
-A lesson that waits for a piece of the framework that has not landed yet is an explicit
-``xfail(strict=True)`` whose condition tests for that piece: once it lands the mark turns itself
-off and the lesson must pass.
+The lessons print numbers drawn from the random stream (weights, shuffling, dropout), so they
+also check that tinygrad_lr's stream is PyTorch's.
 """
 from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pytest
 
-import tinygrad_lr
 from compare.script import main as compare_script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LESSONS = os.path.join(ROOT, "lessons")
 
 
-def _torch_stream() -> bool:
-    """Does ``manual_seed(0); randn(1, 1)`` give PyTorch's 1.5410 (issue 10)?"""
-    tinygrad_lr.manual_seed(0)
-    return round(tinygrad_lr.randn(1, 1).item(), 4) == 1.5410
-
-
-def _relu_inplace() -> bool:
-    t = tinygrad_lr.tensor([-1.0, 2.0])
-    return tinygrad_lr.nn.ReLU(inplace=True)(t) is t and t[0].item() == 0.0
-
-
-def _cnn_layers() -> bool:
-    return all(hasattr(tinygrad_lr.nn, name) for name in ("Conv2d", "MaxPool2d", "BatchNorm2d", "AdaptiveAvgPool2d"))
-
-
-STREAM = pytest.mark.xfail(not _torch_stream(), strict=True,
-                           reason="draws random numbers (weights, shuffling): equal to PyTorch's only with "
-                                  "PyTorch's random stream (issue 10)")
-RELU = pytest.mark.xfail(not _relu_inplace(), strict=True,
-                         reason="nn.ReLU(inplace=True) returns a new tensor and leaves its input unchanged")
-CNN = pytest.mark.xfail(not (_cnn_layers() and _torch_stream()), strict=True,
-                        reason="needs Conv2d/MaxPool2d/AdaptiveAvgPool2d (issue 9) and PyTorch's random stream (issue 10)")
-
-# (lesson, arguments that keep the test quick, marks, lines the course notes print)
+# (lesson, arguments that keep the test quick, lines the course notes print)
 LESSON_RUNS = [
-    ("01_linear_regression.py", [], [STREAM],
+    ("01_linear_regression.py", [],
      ["    1   1611.8477", " 1000   0.0503", "after training: tensor([[19.7401]]) tensor([0.5908])"]),
-    ("02_multi_output_regression.py", ["--epochs", "40"], [STREAM],
+    ("02_multi_output_regression.py", ["--epochs", "40"],
      ["w = tensor([[-2.1788,  0.5684],", "        [-1.0845, -1.3986],", "        [ 0.4033,  0.8380]], requires_grad=True)"]),
-    ("03_layers.py", [], [RELU], []),
-    ("04_mlp_classifier.py", ["--epochs", "2"], [STREAM], []),
-    ("05_optimizers.py", ["--epochs", "10"], [STREAM], []),
-    ("06_logistic_softmax.py", ["--epochs", "20"], [], []),
-    ("07_datasets_dataloaders.py", ["--epochs", "5"], [STREAM], []),
-    ("08_cnn.py", ["--epochs", "1"], [CNN], []),
-    ("09_backprop_visible.py", [], [], []),
+    ("03_layers.py", [], []),
+    ("04_mlp_classifier.py", ["--epochs", "2"], []),
+    ("05_optimizers.py", ["--epochs", "10"], []),
+    ("06_logistic_softmax.py", ["--epochs", "20"], []),
+    ("07_datasets_dataloaders.py", ["--epochs", "5"], []),
+    ("08_cnn.py", ["--epochs", "1"], []),
+    ("09_backprop_visible.py", [], []),
 ]
 
 
@@ -73,7 +47,7 @@ def test_lessons_start_with_the_import_swap():
         assert "import torch\n" not in code.replace("import tinygrad_lr as torch\n", ""), name
 
 
-@pytest.mark.parametrize("lesson,args,notes", [pytest.param(n, a, notes, marks=m, id=n[:2]) for n, a, m, notes in LESSON_RUNS])
+@pytest.mark.parametrize("lesson,args,notes", [pytest.param(n, a, notes, id=n[:2]) for n, a, notes in LESSON_RUNS])
 def test_lesson_prints_what_pytorch_prints(lesson, args, notes, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # two processes share the cores; same numbers either way
     monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -14,14 +14,6 @@ from tinygrad_lr.vision.idx import read_idx, write_idx
 RNG = np.random.default_rng(0)
 
 
-def _torch_stream() -> bool:
-    tinygrad_lr.manual_seed(0)
-    return round(tinygrad_lr.randn(1, 1).item(), 4) == 1.5410
-
-
-TORCH_STREAM = _torch_stream()
-
-
 def _mnist_folder(root, name="MNIST", n_train=5, n_test=3, gz=True):
     raw = root / name / "raw"
     suffix = ".gz" if gz else ""
@@ -138,7 +130,6 @@ def test_random_horizontal_flip_draws_rand_1_per_call():
         np.testing.assert_array_equal(out.numpy(), expected)
 
 
-@pytest.mark.xfail(not TORCH_STREAM, strict=True, reason="needs PyTorch's random stream (issue 10)")
 def test_random_horizontal_flip_makes_torchvisions_choices():
     torch.manual_seed(7)
     torch_decisions = [bool(torch.rand(1) < 0.5) for _ in range(50)]  # torchvision's rule
