@@ -42,10 +42,12 @@ SOURCE_EXTREMA = {"amax": {"distinct": True, "low": -1.9, "high": 1.95}, "amin":
                   "prod": {"low": 0.5, "high": 2.0}}
 for reduce in ("sum", "mean", "amax", "amin", "prod"):
     for include_self in (True, False):
+        # CuPy has no scatter-multiply kernel: prod runs on NumPy only (against either torch)
+        pairings = {"pairings": (("numpy", "torch-cpu"), ("numpy", "torch-cuda"))} if reduce == "prod" else {}
         op(f"scatter_reduce_{reduce}{'' if include_self else '_exclude_self'}",
            lambda ns, a, b, reduce=reduce, include_self=include_self:
                a.scatter_reduce(0, idx(ns, a, ROWS_REPEATED), b, reduce, include_self=include_self),
-           farg(3, 4, **EXTREMA.get(reduce, {})), farg(2, 4, **SOURCE_EXTREMA.get(reduce, {})))
+           farg(3, 4, **EXTREMA.get(reduce, {})), farg(2, 4, **SOURCE_EXTREMA.get(reduce, {})), **pairings)
 op("index_add", lambda ns, a, b: a.index_add(0, idx(ns, a, [2, 0, 2]), b), farg(3, 4), farg(3, 4))
 op("index_add_alpha_dim1", lambda ns, a, b: ns.index_add(a, 1, idx(ns, a, [1, 3]), b, alpha=-2.0), farg(3, 4), farg(3, 2))
 op("index_copy", lambda ns, a, b: a.index_copy(1, idx(ns, a, [3, 0]), b), farg(3, 4), farg(3, 2))

@@ -123,10 +123,10 @@ class MathMethods:
         return _wrap(self, self._xp.isinf(self._data))
 
     def isposinf(self) -> "Tensor":
-        return _wrap(self, self._xp.isposinf(self._data))
+        return _wrap(self, self._xp.isinf(self._data) & (self._data > 0))
 
     def isneginf(self) -> "Tensor":
-        return _wrap(self, self._xp.isneginf(self._data))
+        return _wrap(self, self._xp.isinf(self._data) & (self._data < 0))
 
     def isreal(self) -> "Tensor":
         return _wrap(self, self._xp.ones(self._data.shape, dtype=bool))
