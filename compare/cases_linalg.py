@@ -111,3 +111,14 @@ op("svd_values_forward", lambda ns, a: ns.linalg.svd(a, full_matrices=False)[1],
 op("eigvalsh_forward", lambda ns, a: ns.linalg.eigvalsh(a + a.mT), farg(3, 3, grad=False))
 op("qr_r_abs_forward", lambda ns, a: ns.linalg.qr(a)[1].abs(), farg(4, 3, grad=False),
    note="R's signs are LAPACK's choice; their magnitudes are not")
+
+# ------------------------------------------------------------------ nn.modules.distance
+register(Case("CosineSimilarity", kind="module", fn=lambda ns, a, b: ns.nn.CosineSimilarity()(a, b),
+              args=(farg(3, 4), farg(3, 4))))
+register(Case("CosineSimilarity_dim0_eps", kind="module", fn=lambda ns, a, b: ns.nn.CosineSimilarity(0, eps=1e-6)(a, b),
+              args=(farg(3, 4), farg(3, 1))))
+register(Case("PairwiseDistance", kind="module", fn=lambda ns, a, b: ns.nn.PairwiseDistance()(a, b),
+              args=(farg(3, 4), farg(3, 4))))
+register(Case("PairwiseDistance_p1_keepdim", kind="module",
+              fn=lambda ns, a, b: ns.nn.PairwiseDistance(p=1.0, keepdim=True)(a, b),
+              args=(farg(3, 4), farg(3, 4, low=2.1, high=3.0))))
