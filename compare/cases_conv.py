@@ -36,22 +36,22 @@ def module(build: Callable[[Any], Any], **call: Any) -> Callable[..., Probe]:
 
 
 # ----------------------------------------------------------------------------------- Conv2d
-case("Conv2d", module(lambda ns: ns.nn.Conv2d(3, 4, 3)), farg(2, 3, 6, 5))
+case("Conv2d", module(lambda ns: ns.nn.Conv2d(3, 4, 3)), farg(2, 3, 5, 4))
 case("Conv2d_stride_padding", module(lambda ns: ns.nn.Conv2d(3, 4, (3, 2), stride=(2, 1), padding=(1, 2))),
-     farg(2, 3, 7, 6))
-case("Conv2d_dilation", module(lambda ns: ns.nn.Conv2d(2, 3, 3, dilation=2, padding=1)), farg(2, 2, 7, 6))
-case("Conv2d_groups", module(lambda ns: ns.nn.Conv2d(4, 6, 3, groups=2, stride=2)), farg(2, 4, 7, 7))
-case("Conv2d_depthwise", module(lambda ns: ns.nn.Conv2d(3, 6, 3, groups=3, padding=1)), farg(2, 3, 5, 5))
-case("Conv2d_same_even_kernel", module(lambda ns: ns.nn.Conv2d(2, 3, (4, 3), padding="same")), farg(2, 2, 6, 5),
+     farg(1, 3, 5, 4))
+case("Conv2d_dilation", module(lambda ns: ns.nn.Conv2d(2, 3, 3, dilation=2, padding=1)), farg(1, 2, 5, 5))
+case("Conv2d_groups", module(lambda ns: ns.nn.Conv2d(4, 6, 3, groups=2, stride=2)), farg(1, 4, 5, 5))
+case("Conv2d_depthwise", module(lambda ns: ns.nn.Conv2d(3, 6, 3, groups=3, padding=1)), farg(1, 3, 4, 4))
+case("Conv2d_same_even_kernel", module(lambda ns: ns.nn.Conv2d(2, 3, (4, 3), padding="same")), farg(1, 2, 5, 4),
      note="'same' with an even kernel pads one more at the bottom than at the top, as PyTorch")
 case("Conv2d_same_dilation", module(lambda ns: ns.nn.Conv2d(2, 3, 3, padding="same", dilation=(2, 1))),
-     farg(2, 2, 6, 5))
-case("Conv2d_valid_no_bias", module(lambda ns: ns.nn.Conv2d(2, 3, 2, padding="valid", bias=False)), farg(2, 2, 5, 4))
+     farg(1, 2, 5, 4))
+case("Conv2d_valid_no_bias", module(lambda ns: ns.nn.Conv2d(2, 3, 2, padding="valid", bias=False)), farg(1, 2, 4, 4))
 case("Conv2d_1x1", module(lambda ns: ns.nn.Conv2d(4, 3, 1)), farg(2, 4, 3, 3))
 case("Conv2d_unbatched", module(lambda ns: ns.nn.Conv2d(3, 2, 3, padding=1)), farg(3, 5, 4))
 for mode in ("reflect", "replicate", "circular"):
     case(f"Conv2d_padding_mode_{mode}", module(lambda ns, m=mode: ns.nn.Conv2d(2, 3, 3, padding=1, padding_mode=m)),
-         farg(2, 2, 5, 4))
+         farg(1, 2, 4, 4))
 
 # ----------------------------------------------------------------------------------- Conv1d
 case("Conv1d", module(lambda ns: ns.nn.Conv1d(3, 4, 3)), farg(2, 3, 8))
@@ -75,11 +75,11 @@ case("ConvTranspose2d_unbatched", module(lambda ns: ns.nn.ConvTranspose2d(2, 3, 
 
 # --------------------------------------------------------------------------------- functionals
 @st.composite
-def batch_and_size(draw: Any, channels: int, weight: tuple[int, ...], min_side: int = 1,
-                   dims: int = 2) -> tuple[tuple[int, ...], ...]:
+def batch_and_size(draw: Any, channels: int, weight: tuple[int, ...], min_side: int = 1, dims: int = 2,
+                   bias: int | None = None) -> tuple[tuple[int, ...], ...]:
     """(input, weight, bias) shapes: the batch (1-3) and spatial sizes (min_side-6) drawn."""
     sides = tuple(draw(st.integers(min_side, 6)) for _ in range(dims))
-    return (draw(st.integers(1, 3)), channels, *sides), weight, (weight[0],)
+    return (draw(st.integers(1, 3)), channels, *sides), weight, (weight[0] if bias is None else bias,)
 
 
 def functional(name: str, fn: Callable[..., Any], x: tuple[int, ...], weight: tuple[int, ...], bias: int,
@@ -99,10 +99,10 @@ functional("F.conv1d", lambda ns, x, w, b: F_(ns).conv1d(x, w, b, stride=2, padd
            shapes=batch_and_size(2, (3, 2, 3), dims=1))
 functional("F.conv_transpose2d",
            lambda ns, x, w, b: F_(ns).conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
-           (2, 3, 3, 4), (3, 2, 3, 3), 2, shapes=batch_and_size(3, (3, 2, 3, 3)))
+           (2, 3, 3, 4), (3, 2, 3, 3), 2, shapes=batch_and_size(3, (3, 2, 3, 3), bias=2))
 functional("F.conv_transpose2d_groups_dilation",
            lambda ns, x, w, b: F_(ns).conv_transpose2d(x, w, b, stride=(1, 2), groups=2, dilation=2),
-           (1, 4, 3, 3), (4, 3, 2, 2), 6, shapes=batch_and_size(4, (4, 3, 2, 2)))
+           (1, 4, 3, 3), (4, 3, 2, 2), 6, shapes=batch_and_size(4, (4, 3, 2, 2), bias=6))
 case("F.unfold", lambda ns, x: F_(ns).unfold(x, (2, 3), padding=1, stride=(2, 1), dilation=(1, 2)), farg(2, 3, 5, 6),
      kind="op")
 case("F.fold", lambda ns, x: F_(ns).fold(x, (5, 6), (2, 3), padding=1, stride=(2, 1)), farg(2, 18, 18), kind="op",
