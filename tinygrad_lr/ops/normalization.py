@@ -28,12 +28,17 @@ def moments(x: Any, axes: tuple[int, ...]) -> tuple[Any, Any]:
     catastrophically when |μ| ≫ σ (float32 inputs around 1000 with σ = 0.01 lose every digit).
     Lower-precision inputs are summed in float64, as PyTorch's CPU kernel does: a float32 sum
     of n values near 1000 is off by ~n·ulp(1000), which is already 1% of σ = 0.01 for n = 36.
+    The centring itself stays in x's dtype (no float64 copy of x) with μ rounded to m; then
+    mean((x − m)²) = var + (μ − m)², and that small known term is taken off.
     """
     accumulate = "float64" if x.dtype.itemsize < 8 else None
     mean = x.mean(axis=axes, keepdims=True, dtype=accumulate)
-    centered = x - mean  # float64 for float32 x: no cancellation in the variance either
-    var = (centered * centered).mean(axis=axes, keepdims=True)
-    return mean.astype(x.dtype, copy=False), var.astype(x.dtype, copy=False)
+    rounded = mean.astype(x.dtype, copy=False)
+    centered = x - rounded
+    var = (centered * centered).mean(axis=axes, keepdims=True, dtype=accumulate)
+    if accumulate is not None:
+        var = var - (mean - rounded) ** 2
+    return rounded, var.astype(x.dtype, copy=False)
 
 
 class Normalize(Op):
@@ -83,7 +88,31 @@ class Normalize(Op):
 
 
 class BatchNorm(Normalize):
+    """Batch norm: γ is constant over the n = N·H·W values of each channel's statistic, so the
+    two sums the gradients of γ and β are made of are the ones dx needs (Σ over a channel):
+
+        dβ = Σ dy,   dγ = Σ dy · x̂,   dx = (1/n) · γ · σ⁻¹ · (n · dy − dβ − x̂ · dγ)
+
+    (with running statistics, in eval: dx = γ · σ⁻¹ · dy).
+    """
     torch_name = "NativeBatchNormBackward0"
+
+    def backward(self, out_grad):
+        x_hat, invstd, weight, stats_shape, axes, param_shape, batch_stats, shapes = self.saved
+        sum_dy = out_grad.sum(axis=axes, keepdims=True)
+        sum_dy_x_hat = (out_grad * x_hat).sum(axis=axes, keepdims=True)
+        scale = invstd if weight is None else invstd * weight
+        if batch_stats:
+            n = out_grad.size // sum_dy.size
+            dx = (out_grad - sum_dy / n - x_hat * (sum_dy_x_hat / n)) * scale
+        else:
+            dx = out_grad * scale
+        grads = [dx]
+        if weight is not None:
+            grads.append(sum_dy_x_hat.reshape(shapes[0]))
+        if len(shapes) > (weight is not None):
+            grads.append(sum_dy.reshape(shapes[-1]))
+        return tuple(grads)
 
 
 class LayerNorm(Normalize):
