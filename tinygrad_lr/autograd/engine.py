@@ -2,7 +2,7 @@
 
 ``backward`` orders the nodes so that each runs only after every node that uses its output has
 pushed its gradient into it (a topological order, computed with an explicit stack so a chain of
-100,000 ops needs no recursion). ``_visit`` is the one place where a node is run, for every op:
+100,000 ops needs no recursion). The loop in ``_run`` is the one place where a node is run:
 
 * it refuses a node whose saved arrays were freed (a second backward) or were changed in place
   after it saved them (version counters, ``inplace.check_versions``);
@@ -16,6 +16,7 @@ pushed its gradient into it (a topological order, computed with an explicit stac
 """
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import graph
@@ -32,31 +33,38 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "graph a second time or if you need to access saved tensors after calling backward.")
 
 
-def _topological_order(roots: Sequence[Any]) -> tuple[list[Any], dict[int, list]]:
-    """Nodes reachable from ``roots``, each before every node it feeds gradient into, and each
-    node's edges ``(node, output_nr)`` (``None`` for inputs that need no gradient).
+def _topological_order(roots: Sequence[Any]) -> list[Any]:
+    """Op nodes reachable from ``roots``, each before every node it feeds gradient into. (The
+    leaves' ``AccumulateGrad`` nodes are sinks: ``_run`` visits them last.)
 
     An iterative depth-first post-order (explicit stack instead of recursion), then reversed.
     """
     order: list[Any] = []
-    edges: dict[int, list] = {}
+    visited: set[int] = set()
     stack: list[tuple[Any, bool]] = [(root, False) for root in reversed(roots)]
+    now = graph.clock
     while stack:
         node, children_done = stack.pop()
         if children_done:
             order.append(node)
             continue
-        if id(node) in edges:
+        if id(node) in visited:
             continue
-        node_edges = edges[id(node)] = []
+        visited.add(id(node))
         stack.append((node, True))
-        for parent, needs in zip(getattr(node, "parents", ()), getattr(node, "needs_grad", ())):
-            edge = edge_of(parent, node) if needs else None
-            node_edges.append(edge)
-            if edge is not None and edge[0] is not None and id(edge[0]) not in edges:
-                stack.append((edge[0], False))
+        if node.clock >= now:  # no in-place change since the node was made: the inputs' grad_fn
+            for parent in node.parents:
+                fn = parent.grad_fn
+                if fn is not None and id(fn) not in visited:
+                    stack.append((fn, False))
+            continue
+        for parent, needs in zip(node.parents, node.needs_grad):
+            if needs:
+                fn = edge_of(parent, node)[0]
+                if type(fn) is not AccumulateGrad and id(fn) not in visited:
+                    stack.append((fn, False))
     order.reverse()
-    return order, edges
+    return order
 
 
 def _seed(tensor: "Tensor", gradient: Any, index: int) -> Any:
@@ -131,19 +139,80 @@ def _own(array: Any) -> Any:
 
 
 def _run(roots: list, retain_graph: bool, capture: dict | None, only: set | None) -> None:
+    """Seed the roots, then visit every node in topological order. The loop body is the one
+    place where a node runs (kept inline: it is the engine's per-node cost)."""
     pending: dict[int, Any] = {}
     aliased: set[int] = set()  # pending leaf gradients that may share memory with another array
+    leaves: list[AccumulateGrad] = []  # visited after every op node, when their gradient is complete
     for node, nr, seed in roots:
+        if type(node) is AccumulateGrad and id(node) not in pending:
+            leaves.append(node)
         _add(pending, aliased, node, nr, seed, shared=True)
-    order, edges = _topological_order([node for node, _, _ in roots])
+    order = _topological_order([node for node, _, _ in roots if type(node) is not AccumulateGrad])
+    anomaly = graph.anomaly_enabled
     with no_grad():
-        for node in order:
+        for node in itertools.chain(order, leaves):
             out_grad = pending.pop(id(node), None)
-            if out_grad is not None:
-                _visit(node, out_grad, edges[id(node)], pending, aliased, retain_graph, capture, only)
+            if out_grad is None:
+                continue
+            # -- checks and hooks: freed graph, in-place changes since the node saved, tensor hooks
+            if node.released:
+                raise RuntimeError(_FREED)
+            stale = node.clock < graph.clock  # something was changed in place since this node was made
+            if stale:
+                check_versions(node)
+            if node.has_hooks:
+                out_grad = _call_tensor_hooks(node, out_grad)
+            if capture is not None and (id(node), 0) in capture:  # autograd.grad of this tensor
+                key = (id(node), 0)
+                capture[key] = out_grad if capture[key] is None else capture[key] + out_grad
+            # -- a leaf: accumulate the total gradient into .grad
+            if type(node) is AccumulateGrad:
+                leaf = node.variable
+                if capture is None and leaf is not None and (only is None or id(node) in only):
+                    accumulate(leaf, out_grad, owned=id(node) not in aliased)
+                continue
+            # -- an op: its backward, then each gradient to the node of its input
+            grads = node.backward(out_grad)
+            if type(grads) is not tuple:
+                grads = (grads,)
+            if anomaly:
+                from .anomaly_mode import check_nan
+                check_nan(node, grads)
+            if node.node_hooks:
+                grads = _call_node_hooks(node, grads, out_grad)
+            for parent, needs, grad in zip(node.parents, node.needs_grad, grads):
+                if not needs or grad is None:
+                    continue
+                fn, nr = parent.grad_fn, 0
+                if fn is None or stale or fn.num_outputs != 1:  # a leaf, or one changed in place since
+                    fn, nr = edge_of(parent, node)
+                returned = grad
+                if grad.shape != parent._data.shape:
+                    grad = unbroadcast(grad, parent.shape)
+                if grad.dtype != parent._data.dtype:  # e.g. a float grad reaching a float64 input
+                    grad = grad.astype(parent._data.dtype)
+                key = id(fn)
+                if key in pending and fn.num_outputs == 1:  # reached along a second path: add
+                    pending[key] = pending[key] + grad
+                    aliased.discard(key)
+                elif type(fn) is AccumulateGrad:
+                    # A leaf's first .grad takes the array without a copy unless it may share memory:
+                    # out_grad passed straight through (Add), a view (reshape), one array returned twice.
+                    shared = grad is returned and (grad is out_grad or grad.base is not None
+                                                   or sum(g is grad for g in grads) > 1)
+                    leaves.append(fn)
+                    _add(pending, aliased, fn, 0, grad, shared)
+                elif fn.num_outputs == 1:
+                    pending[key] = grad
+                else:
+                    _add(pending, aliased, fn, nr, grad, False)
+            if not retain_graph:
+                node.release()
 
 
 def _add(pending: dict, aliased: set, node: Any, nr: int, grad: Any, shared: bool) -> None:
+    """Add ``grad`` to what ``node`` (its output ``nr``) has received so far."""
     key = id(node)
     if node.num_outputs != 1:  # a custom Function with several outputs: one slot per output
         slots = pending.setdefault(key, [None] * node.num_outputs)
@@ -155,49 +224,6 @@ def _add(pending: dict, aliased: set, node: Any, nr: int, grad: Any, shared: boo
     else:
         pending[key] = pending[key] + grad
         aliased.discard(key)
-
-
-def _visit(node: Any, out_grad: Any, node_edges: list, pending: dict, aliased: set, retain_graph: bool,
-           capture: dict | None, only: set | None) -> None:
-    """Run one node: checks, tensor hooks, its backward, and hand its gradients on."""
-    if node.released:
-        raise RuntimeError(_FREED)
-    if node.clock < graph.clock:  # something was changed in place since this node was made
-        check_versions(node)
-    if node.tensor_hooks or node.retained is not None or node.node_pre_hooks:
-        out_grad = _call_tensor_hooks(node, out_grad)
-    if capture is not None and (id(node), 0) in capture:  # autograd.grad of this tensor
-        key = (id(node), 0)
-        capture[key] = out_grad if capture[key] is None else capture[key] + out_grad
-    if type(node) is AccumulateGrad:
-        if capture is None and (only is None or id(node) in only):
-            leaf = node.variable
-            if leaf is not None:
-                accumulate(leaf, out_grad, owned=id(node) not in aliased)
-        return
-    grads = node.backward(out_grad)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
-    if graph.anomaly_enabled:
-        from .anomaly_mode import check_nan
-        check_nan(node, grads)
-    if node.node_hooks:
-        grads = _call_node_hooks(node, grads, out_grad)
-    for parent, edge, grad in zip(node.parents, node_edges, grads):
-        if edge is None or grad is None:
-            continue
-        returned = grad
-        grad = unbroadcast(grad, parent.shape)
-        if grad.dtype != parent._data.dtype:  # e.g. a float grad reaching a float64 input
-            grad = grad.astype(parent._data.dtype)
-        fn, nr = edge
-        # A leaf's first .grad takes the array without a copy unless it may share memory: out_grad
-        # passed straight through (Add), a view (reshape), one array returned for two inputs.
-        shared = grad is returned and (grad is out_grad or grad.base is not None
-                                       or sum(g is grad for g in grads) > 1)
-        _add(pending, aliased, fn, nr, grad, shared)
-    if not retain_graph:
-        node.release()
 
 
 def _call_tensor_hooks(node: Any, out_grad: Any) -> Any:

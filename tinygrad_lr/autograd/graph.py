@@ -76,9 +76,12 @@ class Node:
     node_pre_hooks: dict | None = None
     node_hooks: dict | None = None
     retained: Any = None
+    has_hooks = False  # True once tensor_hooks, retained or node_pre_hooks is set (one check in backward)
     released = False  # True once backward has freed what the node saved
     clock = float("inf")  # nodes the engine makes itself are never older than an in-place change
     num_outputs = 1
+    parents: tuple = ()  # Op nodes set these (slots); AccumulateGrad has no inputs
+    needs_grad: tuple = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -117,6 +120,7 @@ class Node:
         """``fn(grad_outputs)`` before this node runs; a returned tuple replaces ``grad_outputs``."""
         if self.node_pre_hooks is None:
             self.node_pre_hooks = OrderedDict()
+        self.has_hooks = True
         return _add_hook(self.node_pre_hooks, fn)
 
     def __repr__(self) -> str:
@@ -152,7 +156,7 @@ class Op(Node):
     that in-place changes through the view reach the input (``inplace.link_view``).
     """
 
-    __slots__ = ("xp", "parents", "needs_grad", "clock")
+    __slots__ = ("xp", "parents", "needs_grad")
     out_device: Any = None  # set by ops whose output lives on another device (a device copy)
     saved: tuple = ()  # what forward kept for backward (see save)
     is_view = False
