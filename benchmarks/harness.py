@@ -147,8 +147,43 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
 
 # ---------------------------------------------------------------------------------------- progress
 
+_bar: Any = None  # the tqdm bar of the running benchmark, when stderr is a terminal
+
+
 def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    if _bar is not None:
+        _bar.write(message, file=sys.stderr)  # above the bar, which stays at the bottom
+    else:
+        print(message, file=sys.stderr, flush=True)
+
+
+def progress_bar(total: int, description: str) -> Any:
+    """A tqdm bar on stderr when it is a terminal (``update()`` per step, ``close()`` at the end);
+    a do-nothing stand-in when it is not, or when tqdm is not installed."""
+    global _bar
+
+    class _Silent:
+        def update(self, n: int = 1) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _Silent()
+    if not sys.stderr.isatty():
+        return _Silent()
+    _bar = tqdm(total=total, desc=description, file=sys.stderr, leave=False)
+    original_close = _bar.close
+
+    def close() -> None:
+        global _bar
+        original_close()
+        _bar = None
+    _bar.close = close
+    return _bar
 
 
 def fmt_time(seconds: float) -> str:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from . import report, rng, rnn, workloads
-from .harness import available_contenders, cuda_available, progress
+from .harness import available_contenders, cuda_available, progress, progress_bar
 from .machine import describe
 
 WORKLOADS = ("mlp", "overhead", "linear", "graph", "rng", "rnn")
@@ -70,20 +70,28 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
                  "timings will be noisy and the CPU thread pools will fight over cores")
     started = time.perf_counter()
     w = results["workloads"]
+    bar = progress_bar(len(by_device) * len(set(args.only) & set(WORKLOADS)), "workloads")
     for device, contenders in by_device.items():
         progress(f"[{device}] contenders: {', '.join(c.label for c in contenders)}; api: {api}")
         if "mlp" in args.only:
             w["mlp"]["rows"] += workloads.run_mlp(contenders, device, config, api)
+            bar.update()
         if "overhead" in args.only:
             w["overhead"]["rows"] += workloads.run_overhead(contenders, device, config)
+            bar.update()
         if "linear" in args.only:
             w["linear"]["rows"] += workloads.run_linear(contenders, device, config, api)
+            bar.update()
         if "graph" in args.only:
             w["graph"]["rows"] += workloads.run_graph(contenders, device, config)
+            bar.update()
         if "rng" in args.only:
             w["rng"]["rows"] += rng.run_rng(contenders, device, args.quick)
+            bar.update()
         if "rnn" in args.only:
             w["rnn"]["rows"] += rnn.run_rnn(contenders, device, args.quick)
+            bar.update()
+    bar.close()
     results["elapsed_s"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     report.add_ratios(w["mlp"]["rows"], by="batch")

@@ -48,14 +48,28 @@ def summary(results: Sequence[Result]) -> str:
 
 
 class _Progress:
-    """A counter on stderr: rewritten in place on a terminal, a line every 10% otherwise."""
+    """A counter on stderr: a tqdm bar on a terminal (rewritten in place without tqdm), a line
+    every 10% otherwise."""
 
     def __init__(self, total: int) -> None:
         self.total, self.done, self.tty = total, 0, sys.stderr.isatty()
         self.step = max(1, total // 10)
+        self.bar = None
+        if self.tty:
+            try:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, file=sys.stderr, leave=False, unit="check")
+            except ImportError:
+                pass
 
     def tick(self, label: str) -> None:
         self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(label[:50], refresh=False)
+            self.bar.update()
+            if self.done == self.total:
+                self.bar.close()
+            return
         if self.tty:
             sys.stderr.write(f"\r[{self.done}/{self.total}] {label[:60]:<60}")
             if self.done == self.total:
