@@ -89,6 +89,7 @@ def test_closed_forms_with_an_epoch_argument(name):
 def test_epoch_argument_warns_as_torch_does():
     opt, _ = optimizers()
     scheduler = S.CosineAnnealingLR(opt, 5)
+    opt.step()
     with pytest.warns(UserWarning, match="The epoch parameter in `scheduler.step\\(\\)` was not necessary"):
         scheduler.step(2)
 
@@ -158,6 +159,7 @@ def test_errors_match_torch(make):
 def test_one_cycle_past_total_steps_raises():
     opt, _ = optimizers(momentum=0.9)
     scheduler = S.OneCycleLR(opt, 1.0, total_steps=2)
+    opt.step()
     scheduler.step()
     scheduler.step()
     with pytest.raises(ValueError, match="Tried to step 3 times. The specified number of total steps is 2"):
@@ -168,3 +170,18 @@ def test_cycle_momentum_needs_momentum():
     opt = optim.Adagrad([tinygrad_lr.zeros(1, requires_grad=True)])
     with pytest.raises(ValueError, match="optimizer must support momentum or beta1"):
         S.OneCycleLR(opt, 1.0, total_steps=5)
+
+
+def test_scheduler_step_before_optimizer_step_warns_like_torch():
+    for ns in (tinygrad_lr, torch):
+        opt = ns.optim.SGD([ns.zeros(1, requires_grad=True)], lr=0.1)
+        scheduler = ns.optim.lr_scheduler.StepLR(opt, 2)
+        with pytest.warns(UserWarning, match="Detected call of `lr_scheduler.step\\(\\)` before `optimizer.step\\(\\)`"):
+            scheduler.step()
+    for ns in (tinygrad_lr, torch):  # in the right order: silent
+        opt = ns.optim.SGD([ns.zeros(1, requires_grad=True)], lr=0.1)
+        scheduler = ns.optim.lr_scheduler.StepLR(opt, 2)
+        opt.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scheduler.step()

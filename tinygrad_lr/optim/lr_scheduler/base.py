@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import types
 import warnings
+import weakref
 from bisect import bisect_right
 from collections import Counter
+from functools import wraps
 from typing import Any, Callable, Iterable
 
 from ..optimizer import Optimizer
@@ -34,6 +36,24 @@ def _format_param(name: str, optimizer: Optimizer, param: Any) -> list[Any]:
                              f"{name} has {len(param)} values, param_groups has {len(optimizer.param_groups)}.")
         return list(param)
     return [param] * len(optimizer.param_groups)
+
+
+def _track_step_calls(optimizer: Optimizer) -> None:
+    """Wrap ``optimizer.step`` (once) so that it records that it ran: the first ``scheduler.step()``
+    warns, as PyTorch's does, when it comes before any ``optimizer.step()`` (which skips the
+    schedule's first value). The wrapper holds the optimizer weakly, as PyTorch's does."""
+    if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        return
+    owner = weakref.ref(optimizer)
+    unbound = optimizer.step.__func__
+
+    @wraps(unbound)
+    def step(*args: Any, **kwargs: Any) -> Any:
+        opt = owner()
+        opt._opt_called = True
+        return unbound(opt, *args, **kwargs)
+    step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = step  # type: ignore[method-assign]
 
 
 class LRScheduler:
@@ -65,6 +85,7 @@ class LRScheduler:
                         "for a fresh training run (not recommended)")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _track_step_calls(optimizer)
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -83,6 +104,20 @@ class LRScheduler:
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
+        if self._step_count == 1:  # the first step after construction: was optimizer.step() called?
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+                              "initialization. Please, make sure to call `optimizer.step()` before "
+                              "`lr_scheduler.step()`. See more details at "
+                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                              UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 "
+                              "and later, you should call them in the opposite order: `optimizer.step()` before "
+                              "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+                              "value of the learning rate schedule. See more details at "
+                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                              UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
