@@ -15,12 +15,15 @@ import math
 from typing import Any, Sequence
 
 from ..creation import empty
+from ..shapes import Size
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
 
+# sets built in PyTorch's order, so that they print in the same order as PyTorch's in one process
+_PADDING_STRINGS = {"same", "valid"}
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
 
@@ -50,7 +53,7 @@ class _ConvNd(Module):
         stride = _ntuple(stride, n)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
@@ -180,7 +183,7 @@ class ConvTranspose2d(_ConvNd):
         if len(output_size) != 2:
             raise ValueError(f"ConvTranspose2D: for {input.ndim}D input, output_size must have 2 or "
                              f"{non_spatial + 2} elements (got {len(output_size)})")
-        spatial = input.shape[non_spatial:]
+        spatial = Size(input.shape[non_spatial:])
         low = [(spatial[a] - 1) * self.stride[a] - 2 * self.padding[a] + self.dilation[a] * (self.kernel_size[a] - 1)
                + 1 for a in range(2)]
         high = [low[a] + self.stride[a] - 1 for a in range(2)]

@@ -51,6 +51,10 @@ def max_pool_forward(xp: Any, x: Any, kernel: Pair, stride: Pair, padding: Pair,
         better = candidate > best  # strictly greater: the first maximum keeps its place on ties
         xp.maximum(best, candidate, out=best)
         offsets += better * (k - offsets)  # offsets[better] = k, ~15x faster than a masked store
+    if xp.isnan(best).any():  # PyTorch's kernel takes a NaN entry (the last one) as the maximum
+        for k in range(kh * kw):
+            nan = xp.isnan(offset_view(padded, k // kw, k % kw, stride, dilation, out_size))
+            offsets += nan * (k - offsets)
     return best, offsets
 
 

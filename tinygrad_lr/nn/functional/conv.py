@@ -72,11 +72,13 @@ def _check_convolution(input: Tensor, weight: Tensor, bias: Tensor | None, strid
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
                            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
-                           "input should be a MKLDNN tensor and weight is a dense tensor")
+    # PyTorch checks the bias first; its weight message depends on the kernel it picks (this is the
+    # common one, e.g. a float64 NumPy batch fed to a float32 model without bias)
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(f"Input type ({_scalar_name(input)}) and bias type ({_scalar_name(bias)}) should be the same")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(input).capitalize()} but found "
+                           f"{_scalar_name(weight).capitalize()}")
     return stride, padding, dilation
 
 
