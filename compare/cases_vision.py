@@ -11,6 +11,7 @@ import tinygrad_lr
 
 from .check import Probe
 from .registry import Arg, Case, farg, register
+from .strategies import SIDE, st
 
 if not hasattr(tinygrad_lr.nn, "ReflectionPad2d"):
     raise ModuleNotFoundError("tinygrad_lr.nn.ReflectionPad2d is not there yet", name=__name__)
@@ -50,10 +51,21 @@ for name, shape, build in [
     case(name, layer(build), farg(*shape))
 
 F = lambda ns: ns.nn.functional  # noqa: E731
-case("F.pad_constant_any_dims", lambda ns, x: F(ns).pad(x, (1, 1, 0, 2, 1, 0), value=0.25), farg(2, 3, 2), kind="op")
-case("F.pad_reflect", lambda ns, x: F(ns).pad(x, (2, 2, 1, 1), mode="reflect"), farg(1, 2, 3, 3), kind="op")
-case("F.pad_replicate", lambda ns, x: F(ns).pad(x, (0, 3), mode="replicate"), farg(2, 3), kind="op")
-case("F.pad_circular", lambda ns, x: F(ns).pad(x, (1, 1, 1, 1), mode="circular"), farg(1, 2, 3, 3), kind="op")
+
+
+def sizes(*sides: Any) -> Any:
+    """A hypothesis strategy of one input shape: ints stay as they are, strategies are drawn."""
+    return st.tuples(*[st.just(s) if isinstance(s, int) else s for s in sides]).map(lambda shape: (shape,))
+
+
+case("F.pad_constant_any_dims", lambda ns, x: F(ns).pad(x, (1, 1, 0, 2, 1, 0), value=0.25), farg(2, 3, 2), kind="op",
+     shapes=sizes(SIDE, SIDE, st.integers(1, 2)))
+case("F.pad_reflect", lambda ns, x: F(ns).pad(x, (2, 2, 1, 1), mode="reflect"), farg(1, 2, 3, 3), kind="op",
+     shapes=sizes(SIDE, SIDE, st.integers(2, 4), st.integers(3, 5)))
+case("F.pad_replicate", lambda ns, x: F(ns).pad(x, (0, 3), mode="replicate"), farg(2, 3), kind="op",
+     shapes=sizes(SIDE, SIDE))
+case("F.pad_circular", lambda ns, x: F(ns).pad(x, (1, 1, 1, 1), mode="circular"), farg(1, 2, 3, 3), kind="op",
+     shapes=sizes(SIDE, SIDE, SIDE, SIDE))
 
 # -------------------------------------------------------------------------------- upsampling
 for name, shape, build in [
@@ -76,11 +88,14 @@ for name, shape, build in [
         ("PixelShuffle_unbatched", (9, 2, 2), lambda ns: ns.nn.PixelShuffle(3))]:
     case(name, layer(build), farg(*shape))
 
-case("F.interpolate_nearest", lambda ns, x: F(ns).interpolate(x, scale_factor=(2, 3)), farg(1, 2, 2, 2), kind="op")
+case("F.interpolate_nearest", lambda ns, x: F(ns).interpolate(x, scale_factor=(2, 3)), farg(1, 2, 2, 2), kind="op",
+     shapes=sizes(SIDE, SIDE, SIDE, SIDE))
 case("F.interpolate_bilinear", lambda ns, x: F(ns).interpolate(x, size=(4, 3), mode="bilinear", align_corners=False),
-     farg(2, 1, 3, 5), kind="op")
+     farg(2, 1, 3, 5), kind="op",
+     shapes=sizes(SIDE, SIDE, SIDE, SIDE))
 case("F.interpolate_bilinear_recompute", lambda ns, x: F(ns).interpolate(
-    x, scale_factor=1.6, mode="bilinear", recompute_scale_factor=True), farg(1, 1, 3, 4), kind="op")
+    x, scale_factor=1.6, mode="bilinear", recompute_scale_factor=True), farg(1, 1, 3, 4), kind="op",
+     shapes=sizes(SIDE, SIDE, SIDE, SIDE))
 
 # ----------------------------------------------------------------------------------- dropout
 def seeded(ns: Any, run: Callable[[], Any]) -> Any:
