@@ -185,3 +185,15 @@ def test_scheduler_step_before_optimizer_step_warns_like_torch():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             scheduler.step()
+
+
+def test_an_optimizer_with_a_scheduler_still_pickles():
+    import pickle
+    p = tinygrad_lr.zeros(2, requires_grad=True)
+    opt = optim.Adam([p], lr=0.1)
+    S.StepLR(opt, 2)
+    p.grad = tinygrad_lr.ones(2)
+    opt.step()
+    copy = pickle.loads(pickle.dumps(opt))
+    assert copy.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+    assert copy.state_dict()["state"][0]["exp_avg"].tolist() == opt.state_dict()["state"][0]["exp_avg"].tolist()

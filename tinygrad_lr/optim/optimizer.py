@@ -95,6 +95,14 @@ class Optimizer:
         for group in param_groups:
             self.add_param_group(group)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickling: everything but the ``step`` wrapper a learning-rate scheduler installs
+        (a local function, which cannot be pickled; PyTorch's pickled optimizers drop it too)."""
+        state = dict(self.__dict__)
+        state.pop("step", None)
+        state.pop("_opt_called", None)
+        return state
+
     def __repr__(self) -> str:
         text = f"{self.__class__.__name__} ("
         for i, group in enumerate(self.param_groups):
