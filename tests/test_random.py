@@ -265,3 +265,26 @@ def test_emulated_fmas_are_correctly_rounded():
         exact = np.array([float(Fraction(v) * Fraction(b) + Fraction(c)) for v in x.tolist()])
         assert np.array_equal(fma64(x, b, c), exact)
         assert not np.array_equal(x * b + c, exact)  # the plain expression rounds twice
+
+
+def test_float16_draws():
+    both(3, lambda fw: (fw.randn(37, dtype=fw.float16), fw.randn(5, dtype=fw.float16), fw.rand(20, dtype=fw.float16),
+                        fw.empty(20, dtype=fw.float16).uniform_(-2, 3), fw.empty(20, dtype=fw.float16).random_()))
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not tg.cuda.is_available(), reason="CUDA unavailable: CuPy not installed or no GPU")
+def test_cuda_draws_use_cupys_generator():
+    tg.manual_seed(0)
+    x = tg.randn(1000, device="cuda")
+    assert x.device.type == "cuda" and abs(float(x.mean().item())) < 0.2
+    before = tg.get_rng_state().numpy()
+    tg.empty(50, device="cuda").uniform_(-1, 1)
+    assert np.array_equal(before, tg.get_rng_state().numpy())  # the CPU stream is not consumed
+    a = tg.rand(5, device="cuda", generator=tg.Generator(device="cuda").manual_seed(1))
+    b = tg.rand(5, device="cuda", generator=tg.Generator(device="cuda").manual_seed(1))
+    assert np.array_equal(a.cpu().numpy(), b.cpu().numpy())
+    tg.manual_seed(5)
+    w = tg.randn(4)
+    tg.manual_seed(5)
+    assert np.array_equal(tg.randn(4).cuda().cpu().numpy(), w.numpy())  # CPU-made, moved: the same values

@@ -46,8 +46,8 @@ class RandomMethods:
         if generator is not None and generator.device.type != self.device.type:
             raise RuntimeError(f"Expected a '{self.device.type}' device type for generator but found "
                                f"'{generator.device.type}'")
-        if self.device.type != "cpu":
-            self._data[...] = cuda(self._xp.random)
+        if self.device.type != "cpu":  # CuPy's generator (the global one, or this Generator's own)
+            self._data[...] = cuda(self._xp.random if generator is None else generator._cupy_random())
             return self
         view = memory_order(self._data)
         view[...] = draw(_generator(generator), view.size).reshape(view.shape)
@@ -102,10 +102,10 @@ class RandomMethods:
         if isinstance(p, _tensor.Tensor):
             probs = p._data
             return self._fill_random(lambda g, n: D.bernoulli_tensor(g, _in_memory_order(probs, self._data)).astype(dt),
-                                     generator, lambda r: (r.random(self.shape) < probs).astype(dt))
+                                     generator, lambda r: (r.random_sample(self.shape) < probs).astype(dt))
         p = float(p)
         return self._fill_random(lambda g, n: D.bernoulli(g, n, p).astype(dt), generator,
-                                 lambda r: (r.random(self.shape) < p).astype(dt))
+                                 lambda r: (r.random_sample(self.shape) < p).astype(dt))
 
     def exponential_(self, lambd: float = 1.0, *, generator: Generator | None = None) -> "Tensor":
         """−log(1 − u)/λ, u a float64 uniform."""

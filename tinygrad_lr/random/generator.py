@@ -72,6 +72,13 @@ class Generator:
         self.manual_seed(int.from_bytes(os.urandom(8), "little"))
         return self._seed
 
+    def _cupy_random(self) -> Any:
+        """A CuPy ``RandomState`` seeded by this generator, for draws made directly on a CUDA device."""
+        if self._cupy_state is None:
+            from ..backend import cupy_module
+            self._cupy_state = cupy_module().random.RandomState(self._seed % 2 ** 32)
+        return self._cupy_state
+
     # ------------------------------------------------------------------------------ words
     def _set_words(self, key: np.ndarray, pos: int, fresh: bool = False, next_: int = 0) -> None:
         self._twister.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
