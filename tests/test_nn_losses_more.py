@@ -133,3 +133,14 @@ def test_module_options_and_repr_match_torch(name, args):
     assert repr(ours) == repr(theirs)
     for key in list(args) + ["reduction"]:
         assert getattr(ours, key) == getattr(theirs, key), key
+
+
+def test_custom_loss_subclassing_torch_nn_modules_loss():
+    """Course code writes custom losses on ``torch.nn.modules.loss._Loss``; the import path exists here too."""
+    for ns in (tinygrad_lr, torch):
+        class Squared(ns.nn.modules.loss._Loss):
+            def forward(self, a, b):
+                return ((a - b) ** 2).mean() if self.reduction == "mean" else ((a - b) ** 2).sum()
+        loss = Squared(reduction="sum")
+        assert repr(loss) == "Squared()" and loss.reduction == "sum"
+        assert ns.nn.modules.activation.GELU is ns.nn.GELU
