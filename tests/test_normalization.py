@@ -228,6 +228,25 @@ def test_training_mode_draws_pytorchs_masks(build, shape):
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("build,shape", [(lambda ns: ns.nn.Dropout2d(0.4, inplace=True), (3, 4, 2, 2)),
+                                         (lambda ns: ns.nn.Dropout1d(0.3, inplace=True), (4, 5)),
+                                         (lambda ns: lambda x: ns.nn.functional.alpha_dropout(x, 0.2, True, True), (4, 6))],
+                         ids=lambda f: "")
+def test_inplace_dropout_changes_the_input_with_pytorchs_gradient(build, shape):
+    x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+    results = []
+    for ns in (tg, torch):
+        ns.manual_seed(2)
+        leaf = ns.tensor(x, requires_grad=True)
+        h = leaf * 1.0
+        out = build(ns)(h)
+        assert out is h
+        (out * out).sum().backward()
+        results.append((h.detach().numpy(), leaf.grad.numpy()))
+    for mine, theirs in zip(*results):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-7)
+
+
 def test_dropout_unbatched_inputs_and_2d_warning():
     assert nn.Dropout1d()(tg.ones(3, 4)).shape == (3, 4)
     assert nn.Dropout3d()(tg.ones(2, 3, 3, 3)).shape == (2, 3, 3, 3)

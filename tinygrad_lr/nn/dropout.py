@@ -36,10 +36,13 @@ class Dropout3d(_DropoutNd):
 
 
 class AlphaDropout(_DropoutNd):
+    """(``inplace`` is stored and printed but not used, as in PyTorch's module; ``F.alpha_dropout``
+    takes it.)"""
+
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return D.alpha_dropout(input, self.p, self.training)
 
 
 class FeatureAlphaDropout(_DropoutNd):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return D.feature_alpha_dropout(input, self.p, self.training)
+        return D.feature_alpha_dropout(input, self.p, self.training)  # inplace unused, as in PyTorch

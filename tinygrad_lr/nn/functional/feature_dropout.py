@@ -33,13 +33,19 @@ def _feature_shape(input: Tensor) -> tuple[int, ...]:  # noqa: A002
     return tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
 
 
-def _feature_dropout(input: Tensor, p: float, training: bool) -> Tensor:  # noqa: A002
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool = False,  # noqa: A002
+                     batched: bool = True) -> Tensor:
+    """x · noise with one Bernoulli(1 − p)/(1 − p) draw per channel; an unbatched input is handled
+    as a batch of one (out of place: unsqueeze, drop, squeeze, as PyTorch's graph does)."""
     if not training or p == 0:
         return input
+    if not batched and not inplace:
+        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
     if p == 1:
-        return input * 0.0
-    noise = _bernoulli(input, _feature_shape(input), 1 - p)
-    return input * (noise / (1 - p))
+        return input.mul_(0.0) if inplace else input * 0.0
+    shape = _feature_shape(input) if batched else (input.shape[0],) + (1,) * (input.ndim - 1)
+    noise = _bernoulli(input, shape, 1 - p) / (1 - p)
+    return input.mul_(noise) if inplace else input * noise
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -49,9 +55,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
                            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
                            "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
-    if input.ndim == 2:
-        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
-    return _feature_dropout(input, p, training)
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 3)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -72,7 +76,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "This behavior will change in a future release to interpret the input as one without a batch "
                       "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
                       "switch to using dropout1d instead.", stacklevel=2)
-    return _feature_dropout(input, p, training)
+    return _feature_dropout(input, p, training, inplace)
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -84,15 +88,14 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
                       "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
                       "inputs).", stacklevel=2)
-    if input.ndim != 5:
-        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
-    return _feature_dropout(input, p, training)
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 5)
 
 
 _SELU_ALPHA = 1.7580993408473766  # −λα of SELU: the value a dropped SELU unit is set to, in units of 1
 
 
-def _alpha_dropout(input: Tensor, p: float, training: bool, shape: tuple[int, ...]) -> Tensor:  # noqa: A002
+def _alpha_dropout(input: Tensor, p: float, training: bool, shape: tuple[int, ...],  # noqa: A002
+                   inplace: bool = False) -> Tensor:
     """Dropped units are set to SELU's negative saturation −α', then an affine map a·x + b brings
     mean and variance back to 0 and 1 (PyTorch's ``alpha_dropout``):
     a = 1/√((α'² p + 1)(1 − p)), out = x · (keep · a) + (keep − 1) · α' a + α' a p."""
@@ -100,17 +103,19 @@ def _alpha_dropout(input: Tensor, p: float, training: bool, shape: tuple[int, ..
     if not training or p == 0:
         return input
     if p == 1:
-        return input * 0.0
+        return input.mul_(0.0) if inplace else input * 0.0
     keep = _bernoulli(input, shape, 1 - p)
     a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
     shift = (keep - 1) * (_SELU_ALPHA * a) + _SELU_ALPHA * a * p
+    if inplace:
+        return input.mul_(keep * a).add_(shift)
     return input * (keep * a) + shift
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:  # noqa: A002
-    return _alpha_dropout(input, p, training, tuple(input.shape))
+    return _alpha_dropout(input, p, training, tuple(input.shape), inplace)
 
 
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
                           inplace: bool = False) -> Tensor:
-    return _alpha_dropout(input, p, training, _feature_shape(input))
+    return _alpha_dropout(input, p, training, _feature_shape(input), inplace)
