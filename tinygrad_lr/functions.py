@@ -29,7 +29,7 @@ _METHODS = (
     "isreal isclose logical_and logical_or logical_xor bitwise_and bitwise_or bitwise_xor bitwise_not "
     "bitwise_left_shift bitwise_right_shift sort argsort msort topk kthvalue median nanmedian mode cumsum cumprod "
     "cummax cummin logcumsumexp prod nansum nanmean aminmax count_nonzero unique unique_consecutive bincount histc "
-    "flip fliplr flipud roll rot90 movedim moveaxis swapaxes swapdims repeat_interleave tile scatter scatter_add "
+    "flip fliplr flipud roll rot90 movedim moveaxis swapaxes swapdims tile scatter scatter_add "
     "scatter_reduce index_add index_copy index_fill index_put masked_select take take_along_dim nonzero argwhere "
     "norm dist diagonal diag_embed diag trace tril triu outer ger inner mv addmm addmv addbmm baddbmm kron cross "
     "bmm det inverse"
@@ -52,11 +52,30 @@ for _name in _METHODS:
 del _name
 
 __all__ = list(_METHODS) + [
-    "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
+    "repeat_interleave", "isin", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
     "broadcast_to", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "cartesian_prod", "combinations",
     "cdist", "std_mean", "var_mean", "searchsorted", "bucketize", "tril_indices", "triu_indices", "cosine_similarity",
     "pairwise_distance", "set_printoptions", "get_printoptions", "printoptions", "finfo", "iinfo", "bfloat16",
 ]
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,  # noqa: A002
+                      output_size: int | None = None) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with one tensor of counts, the positions repeated:
+    ``repeat_interleave(tensor([1, 2]))`` is ``tensor([0, 1, 1])``."""
+    if repeats is None:
+        counts = input
+        return Tensor._wrap(counts._xp.repeat(counts._xp.arange(counts.numel()), counts._data), counts.device)
+    return input.repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each element of ``elements`` is among ``test_elements`` (either may be a number)."""
+    base = elements if isinstance(elements, Tensor) else test_elements
+    xp = base._xp
+    values = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
+    tests = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
+    return Tensor._wrap(xp.isin(values, tests, invert=invert), base.device)
 
 
 # ------------------------------------------------------------------------------------ einsum
@@ -96,8 +115,8 @@ def _parse_einsum(equation: str, operands: Sequence[Tensor]) -> tuple[tuple[str,
 def _einsum_name(inputs: tuple[str, ...], output: str) -> str:
     """The grad_fn PyTorch's einsum ends with: it permutes, multiplies, sums, or calls bmm and views."""
     letters = set("".join(inputs))
-    if len(inputs) == 1:
-        return "PermuteBackward0" if set(output) == letters and len(output) == len(inputs[0]) else "SumBackward1"
+    if len(inputs) == 1:  # a diagonal or transpose ends with a permute; anything summed, with a sum
+        return "PermuteBackward0" if set(output) == letters else "SumBackward1"
     contracted = letters - set(output)
     return "MulBackward0" if not contracted else "ViewBackward0"
 

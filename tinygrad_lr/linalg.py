@@ -12,6 +12,9 @@ from typing import Any
 from .ops import linalg_extra as X
 from .tensor import Tensor
 from .tensor_linalg import matrix_norm, vector_norm
+from .tensor_sort import return_type
+
+SlogdetResult = return_type("linalg_slogdet", ("sign", "logabsdet"))
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr",
            "eigh", "eigvalsh", "cross", "matmul", "diagonal"]
@@ -50,9 +53,9 @@ def det(A: Tensor) -> Tensor:
 
 
 def slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
-    """(sign, log|det|): log|det| = log(|det|), with det's gradient."""
-    d = det(A)
-    return d.sign(), d.abs().log()
+    """(sign, log|det|), without forming det (which over- or underflows for large matrices)."""
+    _square(A, "slogdet")
+    return SlogdetResult((X.SlogdetSign.apply(A), X.SlogdetLogAbs.apply(A)))
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:

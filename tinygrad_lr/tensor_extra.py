@@ -119,7 +119,8 @@ class ExtraMethods:
         d = 0 if dim is None else _normalize_dim(dim, self.ndim)
         counts = repeats._data if isinstance(repeats, _tensor.Tensor) else repeats
         index = self._xp.repeat(self._xp.arange(source.shape[d]), counts)
-        return _renamed(source.index_select(d, _tensor.Tensor._wrap(index, self.device)), "ViewBackward0")
+        out = source.index_select(d, _tensor.Tensor._wrap(index, self.device))
+        return _renamed(out, "IndexSelectBackward0" if isinstance(repeats, _tensor.Tensor) else "ViewBackward0")
 
     def tile(self, *dims: Any) -> "Tensor":
         dims = _shape_args(dims)
@@ -352,9 +353,11 @@ class ExtraMethods:
         lead = self.ndim - len(size)
         if lead < 0 or any(s not in (1, self.shape[lead + i]) for i, s in enumerate(size)):
             raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(self.shape)}}}.")
-        out = self.sum(dim=tuple(range(lead))) if lead else self
-        stretched = tuple(i for i, s in enumerate(size) if s == 1 and out.shape[i] != 1)
-        return out.sum(dim=stretched, keepdim=True) if stretched else out
+        dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and self.shape[lead + i] != 1)
+        if not dims:
+            return self
+        out = self.sum(dim=dims, keepdim=True)
+        return out.view(size) if lead else out  # PyTorch sums keeping dims, then views the leading ones away
 
 
 class UntypedStorage:

@@ -43,19 +43,21 @@ def matrix_norm(a: "Tensor", ord: Any = "fro", dim: tuple[int, int] = (-2, -1), 
     rows, cols = (_normalize_dim(d, a.ndim) for d in dim)
     if ord == "fro":
         return vector_norm(a, 2, (rows, cols), keepdim)
-    if ord in ("nuc", 2, -2):
-        from .linalg import svdvals
-        moved = a.movedim((rows, cols), (-2, -1))
-        values = svdvals(moved)
-        out = values.sum(-1) if ord == "nuc" else (values.amax(-1) if ord == 2 else values.amin(-1))
-    elif ord in (1, -1, math.inf, -math.inf):
+    if ord in (1, -1, math.inf, -math.inf):
         sums = a.abs().sum(dim=rows if ord in (1, -1) else cols, keepdim=True)
-        out = sums.amax(dim=(rows, cols)) if ord in (1, math.inf) else sums.amin(dim=(rows, cols))
-    else:
+        largest = ord in (1, math.inf)
+        out = sums.amax((rows, cols), keepdim) if largest else sums.amin((rows, cols), keepdim)
+        return _renamed(out, "AmaxBackward0" if largest else "AminBackward0")
+    if ord not in ("nuc", 2, -2):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    if keepdim:
-        for d in sorted((rows, cols)):
-            out = out.unsqueeze(d)
+    from .linalg import svdvals
+    values = svdvals(a.movedim((rows, cols), (-2, -1)))
+    if ord == "nuc":
+        out = _renamed(values.sum(-1), "SumBackward1")
+    else:
+        out = _renamed(values.amax(-1) if ord == 2 else values.amin(-1), "AmaxBackward0" if ord == 2 else "AminBackward0")
+    if keepdim:  # back where the two dims were, as size-1 dims
+        out = out.reshape(*out.shape, 1, 1).movedim((-2, -1), (rows, cols))
     return out
 
 
@@ -129,7 +131,7 @@ class LinalgMethods:
     def inner(self, other: "Tensor") -> "Tensor":
         if self.ndim == 0 or other.ndim == 0:
             return self * other
-        return _inner(self, other)
+        return _renamed(_inner(self, other), "ViewBackward0")  # PyTorch's is a tensordot, then a view
 
     def mv(self, vec: "Tensor") -> "Tensor":
         if self.ndim != 2 or vec.ndim != 1:

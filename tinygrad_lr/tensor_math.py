@@ -85,7 +85,10 @@ class MathMethods:
         return T.Hypot.apply(*self._operands(other))
 
     def fmod(self, other: Any) -> "Tensor":
-        return S.Fmod.apply(*self._operands(other))
+        out = S.Fmod.apply(*self._operands(other))
+        if not isinstance(other, _tensor.Tensor) and out.grad_fn is not None:
+            out.grad_fn.torch_name = "FmodBackward0"  # PyTorch's overload for a Python number
+        return out
 
     def copysign(self, other: Any) -> "Tensor":
         return S.Copysign.apply(*self._float_pair(other))

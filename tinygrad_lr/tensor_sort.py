@@ -19,6 +19,7 @@ from .ops import sorting as O
 from .ops import special as S
 from .shapes import _normalize_dim, _normalize_dims
 from .tensor_indexing import _along_dim_index
+from .tensor_math import _c_name
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -78,12 +79,17 @@ class SortingMethods:
             return type(result)(r.reshape(()) for r in result)
         return result.reshape(())
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
+        """Always stable here; naming ``stable`` (True or False) picks PyTorch's other overload,
+        whose grad_fn is SortBackward1."""
         if self.ndim == 0:
-            return self._scalar_as_row("sort", 0, descending)
+            return self._scalar_as_row("sort", 0, descending, stable)
         d = _normalize_dim(dim, self.ndim)
         positions = self._sort_positions(d, descending)
-        return SortResult((self._pick(O.Sort, positions, d), _long(self, positions)))
+        values = self._pick(O.Sort, positions, d)
+        if stable is not None and values.grad_fn is not None:
+            values.grad_fn.torch_name = "SortBackward1"
+        return SortResult((values, _long(self, positions)))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
         return self.sort(dim, descending).indices
@@ -309,6 +315,8 @@ class SortingMethods:
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":  # noqa: A002
         """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0);
         values outside are ignored, the right edge belongs to the last bin."""
+        if not self.dtype.is_floating_point:
+            raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_c_name(self.dtype)}'")
         xp = self._xp
         low, high = float(min), float(max)
         if low == high and self.numel():

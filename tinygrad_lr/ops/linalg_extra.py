@@ -279,3 +279,32 @@ class SvdVals(Op):
     def backward(self, out_grad):
         u, vh = self.saved
         return (u * out_grad[..., None, :]) @ vh
+
+
+class SlogdetLogAbs(Op):
+    """out = log |det A|;  grad_A = G · A⁻ᵀ (d log|det A| = tr(A⁻¹ dA))"""
+    torch_name = "LinalgSlogdetBackward0"
+
+    def forward(self, a):
+        _, out = self.xp.linalg.slogdet(a)
+        self.save(a)
+        return out
+
+    def backward(self, out_grad):
+        (a,) = self.saved
+        xp = self.xp
+        return out_grad[..., None, None] * xp.swapaxes(xp.linalg.inv(a), -1, -2)
+
+
+class SlogdetSign(Op):
+    """out = sign(det A);  piecewise constant: grad_A = 0"""
+    torch_name = "LinalgSlogdetBackward0"
+
+    def forward(self, a):
+        sign, _ = self.xp.linalg.slogdet(a)
+        self.save(a.shape, a.dtype)
+        return sign
+
+    def backward(self, out_grad):
+        shape, dtype = self.saved
+        return self.xp.zeros(shape, dtype=dtype)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..autograd import Op
 from ..backend import erf_family
+from .elementwise import _quiet
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -182,7 +183,8 @@ class Logit(Op):
     def forward(self, a, eps: Any):
         self.save(a, eps)
         z = a if eps is None else self.xp.clip(a, eps, 1 - eps)
-        return self.xp.log(z / (1 - z))
+        with _quiet(self.xp):  # logit(0) = -inf and logit(1) = inf, silently as in PyTorch
+            return self.xp.log(z / (1 - z))
 
     def backward(self, out_grad):
         a, eps = self.saved
