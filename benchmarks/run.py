@@ -8,11 +8,11 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from . import report, rng, rnn, workloads
+from . import cnn, report, rng, rnn, workloads
 from .harness import available_contenders, cuda_available, progress, progress_bar
 from .machine import describe
 
-WORKLOADS = ("mlp", "overhead", "linear", "graph", "rng", "rnn")
+WORKLOADS = ("mlp", "overhead", "linear", "graph", "rng", "rnn", "cnn")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
         "contenders": [{"name": c.name, "device": c.device, "kind": c.kind, "label": c.label} for c in everyone],
         "workloads": {"mlp": {"api": api, "rows": []}, "overhead": {"rows": []},
                       "linear": {"api": api, "rows": []}, "graph": {"rows": []},
-                      "rng": {"rows": []}, "rnn": {"rows": []}},
+                      "rng": {"rows": []}, "rnn": {"rows": []}, "cnn": {"rows": []}},
     }
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     results["load_average_at_start"] = load
@@ -91,6 +91,9 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
         if "rnn" in args.only:
             w["rnn"]["rows"] += rnn.run_rnn(contenders, device, args.quick)
             bar.update()
+        if "cnn" in args.only:
+            w["cnn"]["rows"] += cnn.run_cnn(contenders, device, args.quick)
+            bar.update()
     bar.close()
     results["elapsed_s"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -100,6 +103,7 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
     report.add_ratios(w["graph"]["rows"], by="nodes")
     report.add_ratios(w["rng"]["rows"], by="workload")
     report.add_ratios(w["rnn"]["rows"], by="workload")
+    report.add_ratios(w["cnn"]["rows"], by="workload")
     return results
 
 
@@ -110,10 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     print(report.render(results))
     print(rng.render(results["workloads"]["rng"]["rows"]))
     print(rnn.render(results["workloads"]["rnn"]["rows"]))
+    print(cnn.render(results["workloads"]["cnn"]["rows"]))
     path = report.write_json(results, args.out)
     progress(f"\nwrote {path}")
     if not args.no_plots:
-        for png in report.write_plots(results, args.out):
+        for png in report.write_plots(results, args.out) + cnn.write_plot(results["workloads"]["cnn"]["rows"], args.out):
             progress(f"wrote {png}")
     progress(f"total time {results['elapsed_s']:.0f} s")
     return 0

@@ -40,9 +40,15 @@ def test_json_describes_the_machine(quick_run: tuple[dict, str, str]) -> None:
 def test_every_workload_has_figures_for_every_contender(quick_run: tuple[dict, str, str]) -> None:
     results, _, _ = quick_run
     w = results["workloads"]
-    assert set(w) == {"mlp", "overhead", "linear", "graph", "rng", "rnn"}
+    assert set(w) == {"mlp", "overhead", "linear", "graph", "rng", "rnn", "cnn"}
+    cnn = {(r["contender"], r["variant"]) for r in w["cnn"]["rows"]}
+    assert {("tinygrad_lr", "LeNet"), ("torch", "LeNet"), ("floor", "LeNet")} <= cnn
+    assert all(r["vs_torch"] > 0 for r in w["cnn"]["rows"])
     assert {r["contender"] for r in w["rnn"]["rows"]} == {"tinygrad_lr", "torch"}
     assert all(r["median_s"] > 0 and r["vs_torch"] > 0 for r in w["rnn"]["rows"] if r["contender"] == "tinygrad_lr")
+    rng = {(r["contender"], r["workload"]) for r in w["rng"]["rows"]}
+    assert {c for c, _ in rng} == {"tinygrad_lr", "torch", "floor"} and ("tinygrad_lr", "randperm(60_000)") in rng
+    assert all(r["vs_torch"] > 0 for r in w["rng"]["rows"] if r["contender"] == "tinygrad_lr")
     batches = results["config"]["mlp_batches"]["cpu"]
     mlp = w["mlp"]["rows"]
     assert {(r["contender"], r["batch"]) for r in mlp} == {(c, b) for c in ("tinygrad_lr", "torch", "floor") for b in batches}
@@ -73,7 +79,7 @@ def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, s
 
 def test_plots_and_table(quick_run: tuple[dict, str, str]) -> None:
     _, out, stdout = quick_run
-    for name in ("mlp_time.png", "mlp_ratio.png", "overhead.png", "linear.png", "graph_backward.png"):
+    for name in ("mlp_time.png", "mlp_ratio.png", "overhead.png", "linear.png", "graph_backward.png", "cnn_ratio.png"):
         path = os.path.join(out, name)
         assert os.path.getsize(path) > 1000
         with open(path, "rb") as f:
