@@ -90,6 +90,9 @@ case("LayerNorm", norm(lambda ns: ns.nn.LayerNorm(4)), farg(3, 4))
 case("LayerNorm_2d_shape", norm(lambda ns: ns.nn.LayerNorm([3, 4])), farg(2, 3, 4))
 case("LayerNorm_no_affine", norm(lambda ns: ns.nn.LayerNorm(4, elementwise_affine=False)), farg(2, 3, 4))
 case("LayerNorm_no_bias", norm(lambda ns: ns.nn.LayerNorm(4, bias=False, eps=1e-3)), farg(2, 3, 4))
+case("RMSNorm", norm(lambda ns: ns.nn.RMSNorm(4)), farg(3, 4))
+case("RMSNorm_2d_shape_eps_no_affine", norm(lambda ns: ns.nn.RMSNorm([2, 3], eps=1e-3, elementwise_affine=False)),
+     farg(2, 2, 3))
 case("GroupNorm", norm(lambda ns: ns.nn.GroupNorm(2, 4)), farg(3, 4, 3, 2))
 case("GroupNorm_one_group_3d", norm(lambda ns: ns.nn.GroupNorm(1, 4)), farg(2, 4, 5))
 case("GroupNorm_per_channel_no_affine", norm(lambda ns: ns.nn.GroupNorm(4, 4, affine=False)), farg(2, 4, 3))
@@ -117,6 +120,8 @@ case("F.batch_norm_eval", lambda ns, x, m, v, w, b: F(ns).batch_norm(x, m, v, w,
 case("F.layer_norm", lambda ns, x, w, b: F(ns).layer_norm(x, (3, 2), w, b), farg(4, 3, 2), farg(3, 2), farg(3, 2),
      kind="op",
      shapes=st.tuples(sizes(SPATIAL, 3, 2), st.just((3, 2)), st.just((3, 2))))
+case("F.rms_norm", lambda ns, x, w: F(ns).rms_norm(x, (3,), w), farg(2, 4, 3), farg(3), kind="op",
+     shapes=st.tuples(sizes(SPATIAL, 3), st.just((3,))))
 case("F.group_norm", lambda ns, x, w: F(ns).group_norm(x, 3, w), farg(2, 6, 2), farg(6), kind="op",
      shapes=st.tuples(sizes(SIDE, 6, st.integers(2, 4)), st.just((6,))))
 case("F.instance_norm", lambda ns, x: F(ns).instance_norm(x), farg(2, 3, 4), kind="op",

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 from ...ops import normalization as N
 from ...tensor import Tensor
 
-__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "normalize", "local_response_norm"]
+__all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "normalize", "local_response_norm",
+           "rms_norm"]
 
 
 def _params(weight: Tensor | None, bias: Tensor | None) -> tuple[Tensor, ...]:
@@ -123,6 +124,26 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
     axes = tuple(range(input.ndim - k, input.ndim))
     return N.LayerNorm.apply(input, *_params(weight, bias), stats_shape=input.shape, axes=axes,
                              param_shape=shape, eps=eps, has_weight=weight is not None)
+
+
+def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,  # noqa: A002
+             eps: float | None = None) -> Tensor:
+    """x / √(mean(x²) + ε) over the last dims, times γ: layer norm without centring or β.
+
+    Composed as PyTorch composes it (its grad_fn is a ``MulBackward0``); ε defaults to the
+    machine epsilon of x's dtype.
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(str(n) for n in shape)}], but got input of size{list(input.shape)}")
+    if eps is None:
+        from ...dtypes import finfo
+        eps = finfo(input.dtype).eps
+    dims = tuple(range(input.ndim - k, input.ndim))
+    out = input * ((input * input).mean(dim=dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
