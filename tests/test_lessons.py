@@ -64,3 +64,19 @@ def test_lesson_prints_what_pytorch_prints(lesson, args, notes, tmp_path, monkey
     for line in notes:
         assert line in printed, f"the course notes print {line!r}"
     assert len(printed) >= 5
+
+
+def test_the_readme_lecture_example_prints_what_pytorch_prints(tmp_path, monkeypatch, capsys):
+    """The README's complete lecture-style script, taken from the README itself, under both."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    start = readme.index("```python\nimport tinygrad_lr as torch          # the same code runs on PyTorch")
+    code = readme[start + len("```python\n"): readme.index("```", start + 10)]
+    script = tmp_path / "lecture.py"
+    script.write_text(code)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    report = tmp_path / "report.json"
+    assert compare_script([str(script), "--json", str(report)]) == 0, capsys.readouterr().out
+    printed = [line["ours"] for line in json.loads(report.read_text())["lines"]]
+    shown = [line[2:] for line in code.splitlines() if line.startswith("# epoch")]
+    assert len(shown) == 3 and printed == shown  # the README shows what the script prints
