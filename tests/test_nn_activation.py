@@ -129,3 +129,16 @@ def test_integer_inputs_keep_their_dtype_where_torch_allows_them():
                  lambda ns, t: ns.nn.functional.threshold(t, 2, 0)):
         ours, theirs = call(tinygrad_lr, tinygrad_lr.tensor(x)), call(torch, torch.tensor(x))
         assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rrelu_training_slopes_are_torchs_under_the_same_seed(dtype):
+    x = np.random.default_rng(1).standard_normal((4, 5)).astype(dtype)
+    tinygrad_lr.manual_seed(3)
+    torch.manual_seed(3)
+    ours = tinygrad_lr.nn.RReLU(0.1, 0.4)(tinygrad_lr.tensor(x, requires_grad=True))
+    theirs = torch.nn.RReLU(0.1, 0.4)(torch.tensor(x, requires_grad=True))
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+    # and the generator is left where PyTorch leaves it
+    np.testing.assert_array_equal(tinygrad_lr.rand(3).numpy(), torch.rand(3).numpy())

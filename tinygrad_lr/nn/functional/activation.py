@@ -14,6 +14,7 @@ from ...backend import move
 from ...ops import activation as A
 from ...ops import elementwise as E
 from ...ops import linalg as L
+from ...random.factories import rand
 from ...tensor import Tensor
 from .loss import _type_name
 
@@ -222,16 +223,26 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,  # noqa: A002
           inplace: bool = False) -> Tensor:
-    """Leaky ReLU with a random slope: in training each element's slope is drawn from U(lower, upper)
-    (with ``Tensor.uniform_``, so it follows ``manual_seed``, though not PyTorch's own draws);
-    in eval the slope is fixed at (lower + upper) / 2."""
+    """Leaky ReLU with a random slope: in training each element x ≤ 0 gets its own slope from
+    U(lower, upper); in eval the slope is fixed at (lower + upper) / 2.
+
+    PyTorch's CPU kernel draws one float64 uniform u per element x ≤ 0, in order, from the default
+    generator, takes u · (upper − lower) + lower in float64 (no fused multiply-add; for float32
+    inputs the bounds are first rounded to float32) and rounds it to the input's dtype; drawing the same count the same way (float64 ``rand``) gives PyTorch's slopes under the
+    same ``manual_seed``.
+    """
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     _floating(input, "leaky_relu_cpu")
-    if training:
-        noise = Tensor._wrap(input._xp.empty_like(input._data), input.device).uniform_(lower, upper)._data
-    else:
-        noise = input._xp.full(input.shape, (lower + upper) / 2, dtype=input._data.dtype)
+    xp, dtype = input._xp, input._data.dtype
+    if not training:
+        return A.RreluWithNoise.apply(input, noise=xp.full(input.shape, (lower + upper) / 2, dtype=dtype))
+    negative = input._data <= 0
+    u = rand(int(negative.sum()), dtype=dtypes.float64)._data
+    low, high = (float(np.float32(lower)), float(np.float32(upper))) if dtype != np.float64 else (lower, upper)
+    slopes = u * (high - low) + low  # the bounds in the input's precision, the arithmetic in float64
+    noise = xp.ones(input.shape, dtype=dtype)
+    noise[negative] = move(slopes.astype(dtype), input.device)
     return A.RreluWithNoise.apply(input, noise=noise)
 
 
