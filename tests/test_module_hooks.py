@@ -145,6 +145,21 @@ def test_global_forward_hooks_see_every_module_and_go_away():
     run_both(scenario)
 
 
+def test_always_call_hooks_run_when_forward_raises():
+    def scenario(ns):
+        class Fails(ns.nn.Module):
+            def forward(self, x):
+                raise ValueError("no")
+
+        m, seen = Fails(), []
+        m.register_forward_hook(lambda mod, args, out: seen.append(("always", out)), always_call=True)
+        m.register_forward_hook(lambda mod, args, out: seen.append(("plain", out)))
+        with pytest.raises(ValueError, match="no"):
+            m(ns.tensor(X))
+        return [str(seen)]
+    run_both(scenario)
+
+
 def test_forward_runs_plainly_without_hooks():
     layer = linear(tg)
     assert not (layer._forward_hooks or layer._forward_pre_hooks or layer._backward_hooks

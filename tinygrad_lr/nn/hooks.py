@@ -153,7 +153,25 @@ def _array_or_none(value: Any) -> Any:
 def call_with_hooks(module: Any, global_hooks: dict, args: tuple, kwargs: dict) -> Any:
     """``module(*args, **kwargs)`` with its own and the global hooks, in PyTorch's order: global
     then own forward pre-hooks, the input-side backward node, forward, global then own forward
-    hooks, the output-side backward node."""
+    hooks, the output-side backward node. If anything raises, the forward hooks registered with
+    ``always_call=True`` that have not run yet still run (with output None), then the error goes on."""
+    called: set[int] = set()
+    try:
+        return _call(module, global_hooks, args, kwargs, called)
+    except Exception:
+        always = {**global_hooks["forward_always"], **module._forward_hooks_always_called}
+        for hook_id, hook in (*global_hooks["forward"].items(), *module._forward_hooks.items()):
+            if hook_id in always and hook_id not in called:
+                try:
+                    hook(module, args, None)
+                except Exception as error:
+                    where = "global module" if hook_id in global_hooks["forward_always"] else "module"
+                    warnings.warn(f"{where} forward hook with ``always_call=True`` raised an exception that was "
+                                  f"silenced as another error was raised in forward: {error}", stacklevel=3)
+        raise
+
+
+def _call(module: Any, global_hooks: dict, args: tuple, kwargs: dict, called: set[int]) -> Any:
     pre_with_kwargs = module._forward_pre_hooks_with_kwargs
     for hook_id, hook in (*global_hooks["forward_pre"].items(), *module._forward_pre_hooks.items()):
         if hook_id in pre_with_kwargs:
@@ -179,6 +197,7 @@ def call_with_hooks(module: Any, global_hooks: dict, args: tuple, kwargs: dict) 
 
     with_kwargs = module._forward_hooks_with_kwargs
     for hook_id, hook in (*global_hooks["forward"].items(), *module._forward_hooks.items()):
+        called.add(hook_id)
         if hook_id in with_kwargs or hook_id in global_hooks["forward_with_kwargs"]:
             result = hook(module, args, kwargs, output)
         else:
@@ -189,7 +208,7 @@ def call_with_hooks(module: Any, global_hooks: dict, args: tuple, kwargs: dict) 
     if state is not None:
         if not isinstance(output, (Tensor, tuple)):
             warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of Tensors "
-                          f"but received {type(output)}", stacklevel=3)
+                          f"but received {type(output)}", stacklevel=4)
         else:
             output = state.setup_output(output)
     return output

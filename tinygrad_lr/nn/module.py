@@ -28,7 +28,8 @@ from .parameter import Parameter
 _HOOK_TABLES = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
 # hooks on every module (nn.modules.module.register_module_forward_hook and friends)
 _GLOBAL_HOOKS: dict[str, dict] = {"forward_pre": OrderedDict(), "forward": OrderedDict(), "backward": OrderedDict(),
-                                  "backward_pre": OrderedDict(), "forward_with_kwargs": OrderedDict()}
+                                  "backward_pre": OrderedDict(), "forward_with_kwargs": OrderedDict(),
+                                  "forward_always": OrderedDict()}
 
 
 def _global_hooks_on() -> bool:
@@ -57,12 +58,13 @@ def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
 def register_module_forward_hook(hook: Callable, *, with_kwargs: bool = False,
                                  always_call: bool = False) -> RemovableHandle:
     """``hook(module, args, output)`` after the forward of every module."""
-    if always_call:
-        raise NotImplementedError("register_module_forward_hook(always_call=True) is not supported")
-    handle = RemovableHandle(_GLOBAL_HOOKS["forward"], extra_dict=_GLOBAL_HOOKS["forward_with_kwargs"])
+    handle = RemovableHandle(_GLOBAL_HOOKS["forward"],
+                             extra_dict=[_GLOBAL_HOOKS["forward_with_kwargs"], _GLOBAL_HOOKS["forward_always"]])
     _add_hook(_GLOBAL_HOOKS["forward"], handle.id, hook)
     if with_kwargs:
         _GLOBAL_HOOKS["forward_with_kwargs"][handle.id] = True
+    if always_call:
+        _GLOBAL_HOOKS["forward_always"][handle.id] = True
     return handle
 
 
@@ -125,6 +127,7 @@ class Module:
             object.__setattr__(self, table, OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
         object.__setattr__(self, "_forward_hooks_with_kwargs", OrderedDict())
+        object.__setattr__(self, "_forward_hooks_always_called", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -151,13 +154,15 @@ class Module:
     def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
                               always_call: bool = False) -> RemovableHandle:
         """``hook(module, args, output)`` after every forward (``hook(module, args, kwargs, output)``
-        with ``with_kwargs``); a returned value replaces the output."""
-        if always_call:
-            raise NotImplementedError("register_forward_hook(always_call=True) is not supported")
-        handle = RemovableHandle(self._forward_hooks, extra_dict=self._forward_hooks_with_kwargs)
+        with ``with_kwargs``); a returned value replaces the output. ``always_call``: it also runs
+        (with output None) when forward raises."""
+        handle = RemovableHandle(self._forward_hooks,
+                                 extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
         _add_hook(self._forward_hooks, handle.id, hook, prepend)
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
         return handle
 
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
