@@ -148,6 +148,8 @@ def _error(make):
     lambda m, o: m.SequentialLR(o, [], milestones=[]),
     lambda m, o: m.ChainedScheduler([m.ReduceLROnPlateau(o)]),
     lambda m, o: m.MultiplicativeLR(o, 0.9),
+    lambda m, o: m.StepLR(o, 2, verbose=True),  # PyTorch 2.13 no longer takes verbose
+    lambda m, o: m.CosineAnnealingLR(o, 2, verbose=True),
 ])
 def test_errors_match_torch(make):
     opt_ours, opt_theirs = optimizers(momentum=0.9)
