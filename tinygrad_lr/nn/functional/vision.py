@@ -23,7 +23,7 @@ _NEAREST = {1: R.UpsampleNearest1d, 2: R.UpsampleNearest2d, 3: R.UpsampleNearest
 _LINEAR = {"linear": (1, R.UpsampleLinear1d), "bilinear": (2, R.UpsampleBilinear2d)}
 
 
-def _scale(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> Any:
+def _scale(dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> Any:
     """Input units per output unit, PyTorch's ``area_pixel_compute_scale`` in the input's dtype."""
     if align_corners:
         return dtype.type((n_in - 1) / (n_out - 1)) if n_out > 1 else dtype.type(0)
@@ -46,7 +46,7 @@ def _nearest_taps(xp: Any, n_in: int, n_out: int, factor: float | None) -> list:
 
 def _linear_taps(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> list:
     """Two taps: the neighbours below and above the source point, weights 1 − λ and λ."""
-    scale = _scale(xp, dtype, n_in, n_out, factor, align_corners)
+    scale = _scale(dtype, n_in, n_out, factor, align_corners)
     i = np.arange(n_out).astype(dtype)
     if align_corners:
         source = scale * i
