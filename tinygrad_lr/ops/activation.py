@@ -34,8 +34,13 @@ class Elu(Op):
     def backward(self, out_grad):
         a, alpha, scale, input_scale = self.saved
         xp = self.xp
-        negative = xp.exp(xp.minimum(a, 0) * input_scale) * (input_scale * scale * alpha)
+        slope_scale = self._backward_input_scale(alpha, input_scale)
+        negative = xp.exp(xp.minimum(a, 0) * input_scale) * (slope_scale * scale * alpha)
         return out_grad * xp.where(a > 0, scale, negative)
+
+    @staticmethod
+    def _backward_input_scale(alpha: float, input_scale: float) -> float:
+        return input_scale
 
 
 class Celu(Elu):
@@ -46,10 +51,9 @@ class Celu(Elu):
     """
     torch_name = "CeluBackward0"
 
-    def backward(self, out_grad):
-        a, alpha, scale, input_scale = self.saved
-        self.saved = (a, alpha, scale, 1 / float(np.float32(alpha)))
-        return super().backward(out_grad)
+    @staticmethod
+    def _backward_input_scale(alpha: float, input_scale: float) -> float:
+        return 1 / float(np.float32(alpha))
 
 
 class Gelu(Op):
