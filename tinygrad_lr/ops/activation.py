@@ -34,8 +34,8 @@ class Elu(Op):
     def backward(self, out_grad):
         a, alpha, scale, input_scale = self.saved
         xp = self.xp
-        slope_scale = self._backward_input_scale(alpha, input_scale)
-        negative = xp.exp(xp.minimum(a, 0) * input_scale) * (slope_scale * scale * alpha)
+        input_scale = self._backward_input_scale(alpha, input_scale)
+        negative = xp.exp(xp.minimum(a, 0) * input_scale) * (input_scale * scale * alpha)
         return out_grad * xp.where(a > 0, scale, negative)
 
     @staticmethod
