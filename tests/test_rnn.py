@@ -211,6 +211,37 @@ def test_dropout_between_layers_matches_torch_under_the_same_seed():
                                rtol=1e-10, atol=1e-12)
 
 
+def _grad_fn_names(result):
+    if isinstance(result, tuple) and hasattr(result, "batch_sizes"):  # a PackedSequence
+        return "packed " + _grad_fn_names(result.data)
+    if isinstance(result, tuple):
+        return "(" + ", ".join(_grad_fn_names(t) for t in result) + ")"
+    return result.grad_fn.name()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("cls", ["RNN", "GRU", "LSTM"])
+def test_printed_grad_fn_names_are_torch_s_on_the_cpu(cls, dtype):
+    """What ``print(output)`` shows: the node PyTorch's CPU kernels end with (stack, cat, oneDNN's
+    LSTM node in float32, the batch_first transpose, squeeze for unbatched input)."""
+    configs = [(dict(), (5, 2, 3)), (dict(batch_first=True), (2, 5, 3)), (dict(bidirectional=True), (5, 2, 3)),
+               (dict(num_layers=2), (5, 2, 3)), (dict(), (5, 3)),
+               (dict(num_layers=2, bidirectional=True, batch_first=True), (2, 5, 3))]
+    for kwargs, shape in configs:
+        names = [_grad_fn_names(getattr(ns.nn, cls)(3, 4, **kwargs).to(getattr(ns, dtype))(
+            ns.randn(*shape, dtype=getattr(ns, dtype)))) for ns in (torch, tg)]
+        assert names[1] == names[0], kwargs
+    for lengths, enforce_sorted in (([5, 3], True), ([3, 5], False)):
+        names = [_grad_fn_names(getattr(ns.nn, cls)(3, 4).to(getattr(ns, dtype))(ns.nn.utils.rnn.pack_padded_sequence(
+            ns.randn(5, 2, 3, dtype=getattr(ns, dtype)), lengths, enforce_sorted=enforce_sorted))) for ns in (torch, tg)]
+        assert names[1] == names[0], lengths
+    cell = cls + "Cell"
+    for shape in ((2, 3), (3,)):
+        names = [_grad_fn_names(getattr(ns.nn, cell)(3, 4).to(getattr(ns, dtype))(ns.randn(*shape, dtype=getattr(ns, dtype))))
+                 for ns in (torch, tg)]
+        assert names[1] == names[0], (cell, shape)
+
+
 def test_outputs_keep_float32_and_grad_fn():
     lstm = tg.nn.LSTM(3, 4)
     out, (h, c) = lstm(tg.randn(5, 2, 3))

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from ...creation import empty, zeros
-from ...tensor import Tensor
+from ...tensor import Tensor, _named
 from .. import init
 from ..module import Module
 from ..parameter import Parameter
@@ -82,6 +82,10 @@ class RNNCellBase(Module):
         weights = [self.weight_ih, self.weight_hh] + ([self.bias_ih, self.bias_hh] if self.bias else [])
         _, h, c = _run_layer(self.mode, input, states[0], states[1] if len(states) > 1 else None, weights,
                              (input.size(0),), outputs=False)
+        # the names of the nodes PyTorch's cells end with: tanh/relu, h = n + z(h' - n), h = o·tanh(c), c = f·c' + i·g
+        h = _named(h, {"RNN_TANH": "TanhBackward0", "RNN_RELU": "ReluBackward0", "GRU": "AddBackward0",
+                       "LSTM": "MulBackward0"}[self.mode])
+        c = _named(c, "AddBackward0")
         if not batched:
             h, c = h.squeeze(0), (None if c is None else c.squeeze(0))
         return h, c

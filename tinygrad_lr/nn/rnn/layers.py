@@ -18,9 +18,10 @@ import numbers
 import warnings
 from typing import Any
 
+from ... import dtypes
 from ...creation import empty, zeros
 from ...ops.rnn import GATES, RecurrentLayer
-from ...tensor import Tensor
+from ...tensor import Tensor, _named
 from ...tensor_shape import cat, stack
 from .. import functional as F
 from .. import init
@@ -189,6 +190,15 @@ class RNNBase(Module):
                 data = F.dropout(data, self.dropout, True)
         return data, stack(finals_h), (stack(finals_c) if c0 is not None else None)
 
+    def _output_node_name(self, out: Tensor) -> str:
+        """The grad_fn PyTorch's CPU kernels give the output (so that printed outputs read alike):
+        the cat of the two directions, the oneDNN node of a float32 LSTM, else the stack of the steps."""
+        if self.bidirectional:
+            return "CatBackward0"
+        if self.mode == "LSTM" and out.dtype is dtypes.float32:
+            return "MkldnnRnnLayerBackward0"
+        return "StackBackward0"
+
     def _forward(self, input: Any, hx: Any) -> tuple:  # noqa: A002
         """The shared forward: PyTorch's argument handling around ``_stack``."""
         lstm = self.mode == "LSTM"
@@ -202,6 +212,7 @@ class RNNBase(Module):
             self.check_forward_args(data, hx, batch_sizes_tensor)
             out, h_n, c_n = self._stack(data, batch_sizes, *(hx if lstm else (hx, None)))
             hidden = (h_n, c_n) if lstm else h_n
+            out = _named(out, "CatBackward0")  # PyTorch joins the steps' rows with a cat
             return PackedSequence(out, batch_sizes_tensor, sorted_indices, unsorted_indices), \
                 self.permute_hidden(hidden, unsorted_indices)
         name = "RNN" if self.mode.startswith("RNN") else self.mode
@@ -230,9 +241,9 @@ class RNNBase(Module):
         x = input.transpose(0, 1) if self.batch_first else input  # time-major (T, N, input_size)
         T, N = x.shape[0], x.shape[1]
         out, h_n, c_n = self._stack(x.reshape(T * N, x.shape[2]), (N,) * T, *(hx if lstm else (hx, None)))
-        output = out.reshape(T, N, out.shape[1])
+        output = _named(out.reshape(T, N, out.shape[1]), self._output_node_name(out))
         if self.batch_first:
-            output = output.transpose(0, 1)
+            output = _named(output.transpose(0, 1), "TransposeBackward0" if lstm else "TransposeBackward1")
         if not batched:
             output = output.squeeze(batch_dim)
             h_n, c_n = h_n.squeeze(1), (None if c_n is None else c_n.squeeze(1))
