@@ -6,7 +6,10 @@ For a case, a device pairing, a dtype and a seed, ``check`` compares:
 * the gradient of every input that requires grad, after backpropagating the same *random* upstream
   gradient through both graphs (a ``.sum()`` would hide errors that a uniform gradient cancels,
   such as a transposed matmul gradient of a square matrix);
-* the gradient of every parameter a case exposes through ``Probe(..., params=module)``.
+* the gradient of every parameter a case exposes through ``Probe(..., params=module)``;
+* the name of every output's ``grad_fn`` (``MseLossBackward0``, ``RsubBackward1`` ...), as
+  printed in ``repr``: a wrong name fails like a wrong gradient, unless the case says why it
+  differs (``Case.grad_fn_differs``).
 
 Values pass when |ours - ref| <= atol + rtol * |ref| elementwise; the tolerances and why they are
 what they are live next to ``DEFAULT_TOLERANCES`` in ``registry.py``.
@@ -121,6 +124,11 @@ def _named_params(params: Any) -> dict[str, Any]:
     return dict(params)
 
 
+def _grad_fn_name(output: Any) -> str | None:
+    node = getattr(output, "grad_fn", None)
+    return None if node is None else node.name()
+
+
 def upstream_gradients(outputs: Sequence[Any], seed: int) -> list[np.ndarray]:
     """One random (standard normal) upstream gradient per differentiable output, from ``seed``."""
     rng = np.random.default_rng(seed)
@@ -153,6 +161,7 @@ def run_side(ns: Any, case: Case, arrays: Sequence[np.ndarray], flags: Sequence[
     return {
         "outputs": [_to_numpy(o) for o in outputs],
         "dtypes": [str(o.dtype) if hasattr(o, "dtype") else str(np.asarray(o).dtype) for o in outputs],
+        "grad_fns": [_grad_fn_name(o) for o in outputs],
         "input_grads": [None if t.grad is None else _to_numpy(t.grad) for t in tensors],
         "param_grads": {name: (None if p.grad is None else _to_numpy(p.grad)) for name, p in params.items()},
         "upstream": dict(zip(positions, upstream)),
@@ -208,6 +217,11 @@ def check(case: Case, pairing: tuple[str, str] = ("numpy", "torch-cpu"), dtype: 
     for i, (o, r, od, rd) in enumerate(zip(ours["outputs"], ref["outputs"], ours["dtypes"], ref["dtypes"])):
         if od != rd:
             cmp.fail(f"output {i}: dtype {od} != torch's {rd}")
+    if not case.grad_fn_differs:
+        for i, (on, rn) in enumerate(zip(ours["grad_fns"], ref["grad_fns"])):
+            if on != rn:
+                cmp.fail(f"output {i}: grad_fn {on} != torch's {rn}")
+    for i, (o, r) in enumerate(zip(ours["outputs"], ref["outputs"])):
         cmp.values(f"output {i}", o, r)
     for i, (o, r) in enumerate(zip(ours["input_grads"], ref["input_grads"])):
         if (o is None) != (r is None):

@@ -131,6 +131,7 @@ class Case:
     pairings: tuple[tuple[str, str], ...] = PAIRINGS
     gradcheck: bool = True
     note: str = ""
+    grad_fn_differs: str = ""  # why this case's grad_fn names may differ from PyTorch's (else they must match)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

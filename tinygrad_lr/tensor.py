@@ -30,6 +30,7 @@ from .tensor_indexing import IndexingMethods
 from .tensor_inplace import InPlaceMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_more import MoreMethods
 from .tensor_random import RandomMethods
 from .tensor_reduce import ReductionMethods
 from .tensor_shape import ShapeMethods
@@ -37,7 +38,7 @@ from .tensor_sort import SortingMethods
 
 
 class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPlaceMethods, RandomMethods,
-             MathMethods, SortingMethods, LinalgMethods):
+             MathMethods, SortingMethods, LinalgMethods, MoreMethods):
     __slots__ = ("_data", "_xp", "device", "_requires_grad", "_grad", "grad_fn", "__weakref__", "__dict__")
     # NumPy must hand ``np_scalar * tensor`` to our __rmul__ instead of converting us to an array.
     __array_ufunc__ = None
@@ -432,7 +433,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __rsub__(self, other: Any) -> "Tensor":
         self._check_bool_subtraction(other)
-        return self._binary(E.Sub, other, reverse=True)
+        return _named(self._binary(E.Sub, other, reverse=True), "RsubBackward1")  # number - tensor
 
     def _check_bool_subtraction(self, other: Any) -> None:
         if self.dtype is dtypes.bool_ or isinstance(other, builtins.bool) or \
@@ -452,7 +453,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __rtruediv__(self, other: Any) -> "Tensor":
         a, b = self._true_division_operands(other)
-        return E.Div.apply(b, a)
+        return _named(E.Div.apply(b, a), "MulBackward0")  # PyTorch: number * reciprocal(tensor)
 
     def _true_division_operands(self, other: Any) -> tuple["Tensor", "Tensor"]:
         a, b = self._operands(other)
@@ -468,7 +469,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
 
     def __mod__(self, other: Any) -> "Tensor":
-        return self._binary(E.Remainder, other)
+        out = self._binary(E.Remainder, other)
+        return out if isinstance(other, Tensor) else _named(out, "RemainderBackward0")  # by a number
 
     def __rmod__(self, other: Any) -> "Tensor":
         return self._binary(E.Remainder, other, reverse=True)
@@ -486,7 +488,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def __rpow__(self, base: Any) -> "Tensor":
         if self.dtype is dtypes.bool_ and isinstance(base, builtins.bool):
             raise RuntimeError('"pow" not implemented for \'Bool\'')
-        return self._binary(E.Pow, base, reverse=True)
+        return _named(self._binary(E.Pow, base, reverse=True), "PowBackward2")  # number ** tensor
 
     def __neg__(self) -> "Tensor":
         return E.Neg.apply(self)
@@ -712,6 +714,13 @@ def _rebuild_tensor(cls: type, array: np.ndarray, device_name: str, requires_gra
     dev = to_device(device_name)
     t._init(move(array, dev), dev, requires_grad)
     return t
+
+
+def _named(out: Any, name: str) -> Any:
+    """Give ``out``'s node PyTorch's name where one op class stands for several PyTorch nodes."""
+    if isinstance(out, Tensor) and out.grad_fn is not None:
+        out.grad_fn.torch_name = name
+    return out
 
 
 def _raise_broadcast_error(a: tuple, b: tuple) -> None:

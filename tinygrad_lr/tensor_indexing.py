@@ -67,10 +67,10 @@ class IndexingMethods:
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
         full = [slice(None)] * self.ndim
         full[_normalize_dim(dim, self.ndim)] = index
-        return self[tuple(full)]
+        return _tensor._named(self[tuple(full)], "IndexSelectBackward0")
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
-        return _tensor.where(mask, value, self)
+        return _tensor._named(_tensor.where(mask, value, self), "MaskedFillBackward0")
 
 
 

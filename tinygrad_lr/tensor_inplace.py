@@ -42,6 +42,9 @@ class InPlaceMethods:
         if is_grad_enabled():
             if self._requires_grad and self.grad_fn is None:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            refusal = getattr(self.grad_fn, "inplace_error", None)  # a node whose output aliases its input
+            if refusal is not None:
+                raise RuntimeError(refusal)
             base = self._base
             if base is not None and base._requires_grad and base.grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
@@ -154,7 +157,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
-        return self._inplace_from(lambda t: _renamed(t.masked_fill(mask, value), "MaskedFillBackward0"))
+        return self._inplace_from(lambda t: t.masked_fill(mask, value))
 
     def index_add_(self, dim: int, index: "Tensor", source: "Tensor", *, alpha: Any = 1) -> "Tensor":
         return self._inplace_from(lambda t: t.index_add(dim, index, source, alpha=alpha))

@@ -58,7 +58,8 @@ class ReductionMethods:
             return out
         if self.ndim == 0:  # dim 0 of a 0-d tensor is its one element (CuPy has no axis 0 there)
             values, indices = self.reshape(1)._extremum(_normalize_dim(dim, 0), keepdim, largest)
-            return _MinMaxResult(values.reshape(()), indices.reshape(()))
+            values = _tensor._named(values.reshape(()), "MaxBackward0" if largest else "MinBackward0")
+            return _MinMaxResult(values, indices.reshape(()))
         d = _normalize_dim(dim, self.ndim)
         xp = self._xp
         positions = (xp.argmax if largest else xp.argmin)(self._data, axis=d, keepdims=True)
@@ -79,10 +80,12 @@ class ReductionMethods:
         return self._extremum(dim, keepdim, largest=False)
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return R.Amax.apply(self, dims=_normalize_dims(dim, self.ndim), keepdim=keepdim, largest=True)
+        out = R.Amax.apply(self, dims=_normalize_dims(dim, self.ndim), keepdim=keepdim, largest=True)
+        return _tensor._named(out, "AmaxBackward0")
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return R.Amax.apply(self, dims=_normalize_dims(dim, self.ndim), keepdim=keepdim, largest=False)
+        out = R.Amax.apply(self, dims=_normalize_dims(dim, self.ndim), keepdim=keepdim, largest=False)
+        return _tensor._named(out, "AminBackward0")
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         return self._arg_extremum(self._xp.argmax, dim, keepdim)
@@ -121,12 +124,13 @@ class ReductionMethods:
 
     def softmax(self, dim: int) -> "Tensor":
         if self.ndim == 0:  # over the one element (CuPy has no axis 0 on a 0-d array)
-            return self.reshape(1).softmax(_normalize_dim(dim, 0)).reshape(())
+            return _tensor._named(self.reshape(1).softmax(_normalize_dim(dim, 0)).reshape(()), "SoftmaxBackward0")
         return R.Softmax.apply(self._float_input(), dim=_normalize_dim(dim, self.ndim))
 
     def log_softmax(self, dim: int) -> "Tensor":
         if self.ndim == 0:
-            return self.reshape(1).log_softmax(_normalize_dim(dim, 0)).reshape(())
+            return _tensor._named(self.reshape(1).log_softmax(_normalize_dim(dim, 0)).reshape(()),
+                                  "LogSoftmaxBackward0")
         return R.LogSoftmax.apply(self._float_input(), dim=_normalize_dim(dim, self.ndim))
 
 

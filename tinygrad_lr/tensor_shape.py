@@ -133,7 +133,7 @@ class ShapeMethods:
         for d, n in enumerate(sizes):
             if n != 1:
                 parts = cat([parts] * n, dim=d) if n > 0 else parts.narrow(d, 0, 0)
-        return parts
+        return _tensor._named(parts, "RepeatBackward0")
 
     def narrow(self, dim: int, start: int, length: int) -> "Tensor":
         index = [slice(None)] * self.ndim
@@ -143,16 +143,17 @@ class ShapeMethods:
     def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
         size = self.shape[_normalize_dim(dim, self.ndim)]
         step = -(-size // chunks)
-        return self.split(step, dim)
+        return self.split(step, dim)  # (SplitBackward0, as PyTorch's chunk)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple["Tensor", ...]:
         d = _normalize_dim(dim, self.ndim)
         size = self.shape[d]
         sizes = list(split_size) if isinstance(split_size, (list, tuple)) else \
             [min(split_size, size - s) for s in range(0, size, split_size)]
+        name = "SplitWithSizesBackward0" if isinstance(split_size, (list, tuple)) else "SplitBackward0"
         out, start = [], 0
         for n in sizes:
-            out.append(self.narrow(d, start, n))
+            out.append(_tensor._named(self.narrow(d, start, n), name))
             start += n
         return tuple(out)
 

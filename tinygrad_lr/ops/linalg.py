@@ -23,6 +23,8 @@ class MatMul(Op):
             self.torch_name = "UnsafeViewBackward0"  # PyTorch folds batches into a bmm, then views
         elif a.ndim == 2 and b.ndim == 1:
             self.torch_name = "MvBackward0"
+        elif a.ndim == 1:
+            self.torch_name = "SqueezeBackward4"  # PyTorch lifts a to a row, then squeezes it away
         return self.xp.matmul(a, b)
 
     def backward(self, out_grad):
@@ -62,6 +64,11 @@ class Linear(Op):
     torch_name = "AddmmBackward0"
 
     def forward(self, x, weight, bias=None):
+        if x.ndim != 2:  # PyTorch folds other ranks into a matrix product, then views the result
+            self.torch_name = ("SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0") if bias is None \
+                else "ViewBackward0"
+        elif bias is None:
+            self.torch_name = "MmBackward0"
         self.save(x, weight)
         out = x @ weight.T
         if bias is not None:

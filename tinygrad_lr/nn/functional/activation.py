@@ -36,7 +36,8 @@ def relu_(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    return E.LeakyRelu.apply(input, negative_slope=negative_slope)
+    return _maybe_inplace(input, inplace, lambda t: E.LeakyRelu.apply(t, negative_slope=negative_slope),
+                          "LeakyReluBackward1")
 
 
 def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
@@ -130,16 +131,31 @@ def _floating(input: Tensor, kernel: str) -> None:  # noqa: A002
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
 
 
+def _maybe_inplace(input: Tensor, inplace: bool, compute: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """``compute(input)``, or with ``inplace=True`` written into ``input`` (a recorded in-place op,
+    under PyTorch's name for its in-place kernel when it differs: ``EluBackward1`` ...)."""
+    if not inplace:
+        return compute(input)
+
+    def named(t: Tensor) -> Tensor:
+        out = compute(t)
+        if name is not None and out.grad_fn is not None:
+            out.grad_fn.torch_name = name
+        return out
+    return input._inplace_from(named)
+
+
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """x for x > 0, else alpha · (eˣ − 1)."""
     _floating(input, "elu_cpu")
-    return A.Elu.apply(input, alpha=float(alpha))
+    return _maybe_inplace(input, inplace, lambda t: A.Elu.apply(t, alpha=float(alpha)), "EluBackward1")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale · elu(x, alpha) with PyTorch's fixed alpha ≈ 1.6733 and scale ≈ 1.0507 (self-normalizing)."""
     _floating(input, "elu_cpu")
-    return A.Elu.apply(input, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
+    return _maybe_inplace(input, inplace, lambda t: A.Elu.apply(t, alpha=_SELU_ALPHA, scale=_SELU_SCALE),
+                          "EluBackward1")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -147,7 +163,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     _floating(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return A.Celu.apply(input, alpha=float(alpha), input_scale=1 / float(alpha))
+    return _maybe_inplace(input, inplace, lambda t: A.Celu.apply(t, alpha=float(alpha), input_scale=1 / float(alpha)),
+                          "CeluBackward1")
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
@@ -161,13 +178,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x · σ(x) (also called swish)."""
     _floating(input, "silu_cpu")
-    return A.Silu.apply(input)
+    return _maybe_inplace(input, inplace, A.Silu.apply)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x · tanh(softplus(x))."""
     _floating(input, "mish_cpu")
-    return A.Mish.apply(input)
+    return _maybe_inplace(input, inplace, A.Mish.apply)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
@@ -185,24 +202,24 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     """x clipped to [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return A.Hardtanh.apply(input, low=min_val, high=max_val)
+    return _maybe_inplace(input, inplace, lambda t: A.Hardtanh.apply(t, low=min_val, high=max_val))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """min(max(x, 0), 6): hardtanh(x, 0, 6), as PyTorch computes it."""
-    return A.Hardtanh.apply(input, low=0.0, high=6.0)
+    return _maybe_inplace(input, inplace, lambda t: A.Hardtanh.apply(t, low=0.0, high=6.0))
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """relu6(x + 3) / 6: a piecewise-linear sigmoid."""
     _floating(input, "hardsigmoid_cpu")
-    return A.Hardsigmoid.apply(input)
+    return _maybe_inplace(input, inplace, A.Hardsigmoid.apply)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x · relu6(x + 3) / 6."""
     _floating(input, "hardswish_cpu")
-    return A.Hardswish.apply(input)
+    return _maybe_inplace(input, inplace, A.Hardswish.apply)
 
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
@@ -269,7 +286,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
     """x where x > threshold, else value."""
-    return A.Threshold.apply(input, threshold=threshold, value=value)
+    return _maybe_inplace(input, inplace, lambda t: A.Threshold.apply(t, threshold=threshold, value=value),
+                          "ThresholdBackward1")
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002

@@ -37,6 +37,14 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss
 
 
+def _named(loss: Tensor, name: str) -> Tensor:
+    """PyTorch's grad_fn name for a loss it computes in one kernel and we compose (printing a loss
+    shows it: ``grad_fn=<MseLossBackward0>``)."""
+    if loss.grad_fn is not None:
+        loss.grad_fn.torch_name = name
+    return loss
+
+
 def _type_name(dt: dtypes.dtype) -> str:
     """PyTorch's scalar-type names used in its messages: Float, Double, Long, Int, ..."""
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
@@ -73,7 +81,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     """mean (or sum) of (x − y)²."""
     reduction = _reduction(reduction, size_average, reduce)
     _check_broadcast(input, target)
-    return _pointwise_loss((input - target) ** 2, reduction, weight)
+    loss = _pointwise_loss((input - target) ** 2, reduction, weight)
+    return loss if weight is not None else _named(loss, "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,  # noqa: A002
@@ -101,7 +110,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     loss = loss_ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _named(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
@@ -117,7 +126,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     loss = loss_ops.BinaryCrossEntropyWithLogits.apply(*operands)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    return _named(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 # --------------------------------------------------------------------------------- class targets
@@ -153,9 +162,16 @@ def _class_loss(log_probs: Tensor, target: Tensor, weight: Tensor | None, ignore
         target = target.reshape(())  # PyTorch accepts a one-element target for a single sample
     _check_class_targets(log_probs, target, weight, ignore_index)
     weight_array = None if weight is None else move(weight._data, log_probs.device)
-    return loss_ops.NegativeLogLikelihood.apply(
+    loss = loss_ops.NegativeLogLikelihood.apply(
         log_probs, target=target._data.astype(np.int64, copy=False), weight=weight_array,
         ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)
+    # PyTorch adds the smoothing term to the NLL (AddBackward0) and runs (N, C, d1, ...) inputs
+    # through its 2-D kernel, viewing unreduced losses of other ranks back to the target's shape
+    if label_smoothing:
+        return _named(loss, "AddBackward0")
+    if log_probs.ndim >= 3:
+        return _named(loss, "ViewBackward0" if reduction == "none" and log_probs.ndim != 4 else "NllLoss2DBackward0")
+    return _named(loss, "NllLossBackward0")
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,  # noqa: A002
@@ -203,4 +219,5 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if reduction == "sum":
         return -products.sum()
     # 'mean' averages over the samples (every position but the class dimension), weights or not
-    return -products.sum() / (input.numel() // n_classes if input.numel() else float("nan"))
+    return _named(-products.sum() / (input.numel() // n_classes if input.numel() else float("nan")),
+                  "DivBackward1")  # PyTorch divides by a C++ number: div(Scalar)
