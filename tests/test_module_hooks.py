@@ -244,6 +244,18 @@ def test_removed_backward_hook_is_not_called_and_deprecated_hook_is_refused():
         layer.register_backward_hook(lambda m, gi, go: None)
 
 
+def test_inplace_module_with_a_backward_hook_is_refused_as_in_pytorch():
+    messages = []
+    for ns in (tg, torch):
+        relu = ns.nn.ReLU(inplace=True)
+        relu.register_full_backward_hook(lambda m, gi, go: None)
+        h = ns.tensor(X, requires_grad=True) * 1.0
+        with pytest.raises(RuntimeError) as error:
+            relu(h)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+
+
 def test_hooks_on_a_model_during_training_give_torchs_gradients():
     def scenario(ns):
         ns.manual_seed(0)

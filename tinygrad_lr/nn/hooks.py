@@ -29,6 +29,12 @@ class BackwardHookFunction(Op):
     """out = the inputs (flattened and joined when there are several);  d/dx = 1, and backward
     hands the gradient pieces to ``on_grads``, which calls the hooks and may replace them."""
     torch_name = "BackwardHookFunctionBackward"
+    # Its output aliases its input, and changing it in place would bypass the hooks: PyTorch refuses
+    inplace_error = ("Output 0 of BackwardHookFunction is a view and is being modified inplace. This view was "
+                     "created inside a custom Function (or because an input was returned as-is) and the autograd "
+                     "logic to handle view+inplace would override the custom backward associated with the custom "
+                     "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by "
+                     "cloning the output of the custom Function.")
 
     def forward(self, *arrays, on_grads: Callable):
         self.save(on_grads, [a.shape for a in arrays])
