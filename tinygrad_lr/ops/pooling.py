@@ -41,8 +41,9 @@ def pad_to(xp: Any, x: Any, padding: Pair, canvas: Pair, fill: float) -> Any:
 def max_pool_forward(xp: Any, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                      out_size: Pair, canvas: Pair) -> tuple[Any, Any]:
     """(values, offsets): the window maxima and, for each, the row-major offset i·kw + j in its window
-    of the first maximum. Padding is −inf, so it never wins."""
-    padded = pad_to(xp, x, padding, canvas, -np.inf)
+    of the first maximum. Padding is −inf (the lowest integer for integer inputs), so it never wins."""
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    padded = pad_to(xp, x, padding, canvas, lowest)
     kh, kw = kernel
     best = offset_view(padded, 0, 0, stride, dilation, out_size).copy()
     offsets = xp.zeros(best.shape, dtype=np.uint8 if kh * kw <= 256 else np.int64)
@@ -85,12 +86,22 @@ class MaxPool2d(Op):
 
     def backward(self, out_grad):
         x_shape, offsets, (kernel, stride, padding, dilation, out_size, canvas) = self.saved
+        xp = self.xp
         shape = _batched(x_shape)
         out_grad = out_grad.reshape(offsets.shape)
-        grad = self.xp.zeros(shape[:2] + tuple(canvas), dtype=out_grad.dtype)
+        # Windows that tile the canvas exactly (MaxPool2d(2) on an even size) write every entry
+        # once; windows that do not overlap write each entry at most once: no zeros, no adds.
+        spans = [dilation[a] * (kernel[a] - 1) + 1 for a in (0, 1)]
+        apart = all(stride[a] >= spans[a] for a in (0, 1))
+        tiled = apart and all(stride[a] == kernel[a] and dilation[a] == 1 and out_size[a] * stride[a] == canvas[a]
+                              for a in (0, 1))
+        grad = (xp.empty if tiled else xp.zeros)(shape[:2] + tuple(canvas), dtype=out_grad.dtype)
         for k in range(kernel[0] * kernel[1]):
-            offset_view(grad, k // kernel[1], k % kernel[1], stride, dilation, out_size)[...] += \
-                out_grad * (offsets == k)
+            view = offset_view(grad, k // kernel[1], k % kernel[1], stride, dilation, out_size)
+            if apart:
+                xp.multiply(out_grad, offsets == k, out=view)
+            else:
+                view += out_grad * (offsets == k)
         return grad[:, :, padding[0]:padding[0] + shape[2], padding[1]:padding[1] + shape[3]].reshape(x_shape)
 
 
@@ -106,7 +117,10 @@ class AvgPool2d(Op):
         for k in range(1, kernel[0] * kernel[1]):
             total += offset_view(padded, k // kernel[1], k % kernel[1], stride, dilation, out_size)
         self.save(x.shape, divisor, geometry)
-        out = total / divisor
+        if x.dtype.kind == "f":
+            out = total / divisor
+        else:  # integers: PyTorch divides in integer arithmetic, truncating towards zero
+            out = self.xp.fix(total / divisor).astype(x.dtype)
         return out if x.ndim == 4 else out[0]
 
     def backward(self, out_grad):
