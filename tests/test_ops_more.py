@@ -172,6 +172,19 @@ NON_DIFFERENTIABLE = {
                                                                                   "amax", include_self=False),
     "einsum_int": lambda m: m.einsum("i,i->", m.tensor([1, 2]), m.tensor([3, 4])),
     "kron_int": lambda m: m.kron(m.tensor([1, 2]), m.tensor([[1], [10]])),
+    "storage_facts": lambda m: (m.zeros(3, 4).is_signed(), m.zeros(2, dtype=m.uint8).is_signed(), m.zeros(3, 4).nbytes,
+                                m.zeros(3, dtype=m.float64).itemsize, m.zeros(2).get_device(), m.zeros(2).is_cpu,
+                                m.zeros(3, 4)[1:, 2:].storage_offset(), m.zeros(2).is_complex(),
+                                m.tensor([2.0]).is_nonzero(), m.zeros(2, 3).is_same_size(m.ones(2, 3))),
+    "small_casts": lambda m: (m.tensor([1.7, 300.0, -2.0]).char(), m.tensor([1.7, 255.0]).byte(),
+                              m.tensor([1.7, -2.5]).short()),
+    "greater_less_aliases": lambda m: (m.greater(m.tensor([1, 2]), 1), m.tensor([1, 2]).less_equal(1),
+                                       m.not_equal(m.tensor([1, 2]), m.tensor([1, 3]))),
+    "isin_invert": lambda m: m.isin(m.tensor([[1, 2], [3, 4]]), m.tensor([4, 1]), invert=True),
+    "quantile_int_q": lambda m: m.tensor([1.0, 2.0, 4.0]).quantile(m.tensor([0.0, 1.0])),
+    "diff_bool": lambda m: m.tensor([True, False, False]).diff(),
+    "diff_append": lambda m: m.tensor([1, 4, 9]).diff(append=m.tensor([16])),
+    "cov_int": lambda m: m.tensor([[1, 2, 4], [2, 2, 1]]).cov(),
 }
 
 
@@ -266,6 +279,14 @@ ERRORS = {
     "index_copy_dtype": lambda m: m.zeros(2, dtype=m.float64).index_copy(0, m.tensor([0]), m.ones(1)),
     "index_put_dtype": lambda m: m.zeros(2, dtype=m.float64).index_put((m.tensor([0]),), m.ones(1)),
     "lerp_dtype": lambda m: m.zeros(2, dtype=m.float64).lerp(m.ones(2), 0.5),
+    "hsplit_uneven": lambda m: m.zeros(2, 3).hsplit(2),
+    "split_with_sizes_sum": lambda m: m.zeros(4).split_with_sizes([1, 2]),
+    "quantile_q_range": lambda m: m.zeros(4).quantile(1.5),
+    "quantile_interpolation": lambda m: m.zeros(4).quantile(0.5, interpolation="cubic"),
+    "multi_dot_one": lambda m: m.linalg.multi_dot([m.zeros(2, 2)]),
+    "select_range": lambda m: m.zeros(2, 3).select(1, 3),
+    "is_nonzero_many": lambda m: m.zeros(2).is_nonzero(),
+    "cov_3d": lambda m: m.zeros(2, 2, 2).cov(),
 }
 
 
@@ -282,7 +303,8 @@ def test_errors_with_torchs_wording():
                lambda m: m.tensor([1.0, 2.0]).topk(3), lambda m: m.zeros(2, 3).unfold(1, 4, 1),
                lambda m: m.zeros(2, 3, requires_grad=True).t_(), lambda m: m.linalg.cross(m.zeros(2, 3), m.zeros(3)),
                *(ERRORS[k] for k in ("scatter_dtype", "index_add_dtype", "index_copy_dtype", "index_put_dtype",
-                                     "lerp_dtype"))):
+                                     "lerp_dtype", "hsplit_uneven", "split_with_sizes_sum", "quantile_q_range",
+                                     "quantile_interpolation", "multi_dot_one", "is_nonzero_many", "cov_3d"))):
         with pytest.raises(Exception) as ref:
             fn(torch)
         with pytest.raises(type(ref.value)) as ours:

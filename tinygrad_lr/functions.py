@@ -32,7 +32,9 @@ _METHODS = (
     "flip fliplr flipud roll rot90 movedim moveaxis swapaxes swapdims tile scatter scatter_add "
     "scatter_reduce index_add index_copy index_fill index_put masked_select take take_along_dim nonzero argwhere "
     "norm dist diagonal diag_embed diag trace tril triu outer ger inner mv addmm addmv addbmm baddbmm kron cross "
-    "bmm det inverse"
+    "bmm det inverse unbind select tensor_split hsplit vsplit dsplit split_with_sizes addcmul addcdiv addr diff "
+    "logaddexp logaddexp2 xlogy fmax fmin float_power vdot quantile nanquantile cov corrcoef logdet slogdet pinverse "
+    "matrix_power negative positive absolute greater greater_equal less less_equal not_equal ravel"
 ).split()
 
 
@@ -52,7 +54,7 @@ for _name in _METHODS:
 del _name
 
 __all__ = list(_METHODS) + [
-    "repeat_interleave", "isin", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
+    "repeat_interleave", "isin", "tensordot", "chain_matmul", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
     "broadcast_to", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "cartesian_prod", "combinations",
     "cdist", "std_mean", "var_mean", "searchsorted", "bucketize", "tril_indices", "triu_indices", "cosine_similarity",
     "pairwise_distance", "set_printoptions", "get_printoptions", "printoptions", "finfo", "iinfo", "bfloat16",
@@ -76,6 +78,28 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     values = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
     tests = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
     return Tensor._wrap(xp.isin(values, tests, invert=invert), base.device)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Σ over ``dims`` (the last n of a with the first n of b, or two lists of dims): one matrix
+    product after moving the contracted dims together."""
+    if isinstance(dims, int):
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [_normalize_dim(d, a.ndim) for d in dims_a]
+    dims_b = [_normalize_dim(d, b.ndim) for d in dims_b]
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    size = int(np.prod([a.shape[d] for d in dims_a], dtype=np.int64))
+    left = a.permute(*free_a, *dims_a).reshape(-1, size)
+    right = b.permute(*dims_b, *free_b).reshape(size, -1)
+    return left.mm(right).reshape(*[a.shape[d] for d in free_a], *[b.shape[d] for d in free_b])
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    from .linalg import multi_dot
+    return multi_dot(list(matrices))
 
 
 # ------------------------------------------------------------------------------------ einsum

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .ops import binary_math as B
 from .ops import linalg_extra as X
 from .tensor import Tensor
 from .tensor_linalg import matrix_norm, vector_norm
@@ -17,7 +18,7 @@ from .tensor_sort import return_type
 SlogdetResult = return_type("linalg_slogdet", ("sign", "logabsdet"))
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr",
-           "eigh", "eigvalsh", "cross", "matmul", "diagonal"]
+           "eigh", "eigvalsh", "cross", "matmul", "diagonal", "pinv", "matrix_power", "cholesky", "multi_dot"]
 
 
 def _square(a: Tensor, name: str) -> None:
@@ -109,3 +110,49 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     return A.diagonal(offset, dim1, dim2)
+
+
+def pinv(A: Tensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> Tensor:
+    """The pseudo-inverse, singular values below rtol · σ_max treated as 0 (PyTorch's default rtol
+    is eps · max(m, n))."""
+    if atol is not None or hermitian:
+        raise NotImplementedError("linalg.pinv(atol=..., hermitian=True) is not supported")
+    if rtol is None:
+        rtol = float(A._xp.finfo(A._data.dtype).eps) * max(A.shape[-2:])
+    return X.Pinv.apply(A._float_input(), rtol=rtol)
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """A @ A @ ... (n times; the identity for 0, powers of the inverse for n < 0), by squaring."""
+    _square(A, "matrix_power")
+    if n == 0:
+        from .creation import eye
+        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape)
+    base = inv(A) if n < 0 else A
+    result = None
+    power = abs(n)
+    while power:
+        if power & 1:
+            result = base if result is None else result @ base
+        power >>= 1
+        if power:
+            base = base @ base
+    return result
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """L with A = L Lᵀ (``upper``: U = Lᵀ with A = Uᵀ U)."""
+    _square(A, "cholesky")
+    return B.Cholesky.apply(A, upper=upper)
+
+
+def multi_dot(tensors: list[Tensor]) -> Tensor:
+    """A product of matrices (the first may be a row vector, the last a column vector), left to right."""
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = out.matmul(t)
+    if out.grad_fn is not None:
+        out.grad_fn.torch_name = "ViewBackward0"
+    return out

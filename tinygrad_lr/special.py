@@ -6,7 +6,12 @@ from typing import Any
 from .tensor import Tensor
 
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "log_softmax", "softmax",
-           "logsumexp", "round", "sinc"]
+           "logsumexp", "round", "sinc", "xlogy"]
+
+
+def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input · log(other), and 0 where input is 0."""
+    return input.xlogy(other) if isinstance(input, Tensor) else other.new_tensor(input).xlogy(other)
 
 
 def erf(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name

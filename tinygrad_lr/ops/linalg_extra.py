@@ -308,3 +308,23 @@ class SlogdetSign(Op):
     def backward(self, out_grad):
         shape, dtype = self.saved
         return self.xp.zeros(shape, dtype=dtype)
+
+
+class Pinv(Op):
+    """out = A⁺, the Moore-Penrose pseudo-inverse (from the SVD, singular values below
+    rtol · σ_max dropped). For A of constant rank (Golub & Pereyra), with G = out_grad:
+    grad_A = -A⁺ᵀ G A⁺ᵀ + (I - A A⁺) Gᵀ A⁺ A⁺ᵀ + A⁺ᵀ A⁺ Gᵀ (I - A⁺ A)"""
+    torch_name = "LinalgPinvBackward0"
+
+    def forward(self, a, rtol: float):
+        out = self.xp.linalg.pinv(a, rcond=rtol)
+        self.save(a, out)
+        return out
+
+    def backward(self, out_grad):
+        a, out = self.saved
+        xp = self.xp
+        t = lambda m: xp.swapaxes(m, -1, -2)  # noqa: E731
+        eye_m, eye_n = xp.eye(a.shape[-2], dtype=a.dtype), xp.eye(a.shape[-1], dtype=a.dtype)
+        return (-t(out) @ out_grad @ t(out) + (eye_m - a @ out) @ t(out_grad) @ out @ t(out)
+                + t(out) @ out @ t(out_grad) @ (eye_n - out @ a))

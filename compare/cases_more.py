@@ -1,0 +1,69 @@
+"""Parity cases for ``tensor_more.py`` (and its ops in ``ops/binary_math.py``): splitting into
+pieces, fused arithmetic, logaddexp/xlogy/fmax, quantiles and covariance, and the matrix
+functions pinv, matrix_power, cholesky, multi_dot, tensordot, logdet.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .registry import DISTINCT, NONZERO, POSITIVE, Arg, Case, farg, register
+
+
+def op(name: str, fn: Callable[..., Any], *args: Arg, **options: Any) -> None:
+    register(Case(name, fn=fn, args=args, **options))
+
+
+def spd(ns: Any, a: Any) -> Any:
+    """A symmetric positive definite matrix from any square a (well conditioned)."""
+    return a @ a.mT + 2 * ns.eye(a.shape[-1], dtype=a.dtype, device=a.device)
+
+
+op("unbind", lambda ns, a: a.unbind(1), farg(2, 3))
+op("unbind_functional", lambda ns, a: ns.unbind(a), farg(3, 2))
+op("select", lambda ns, a: a.select(1, -1), farg(2, 3, 2))
+op("ravel", lambda ns, a: a.T.ravel(), farg(2, 3))
+op("tensor_split_sections", lambda ns, a: a.tensor_split(3, dim=1), farg(2, 7))
+op("tensor_split_indices", lambda ns, a: ns.tensor_split(a, [1, 4]), farg(5, 2))
+op("hsplit_vsplit_dsplit", lambda ns, a: ns.hsplit(a, 2) + a.vsplit([1]) + ns.dsplit(a, 2), farg(2, 4, 2))
+op("split_with_sizes", lambda ns, a: a.split_with_sizes([1, 2], dim=1), farg(2, 3))
+op("where_method", lambda ns, a, b: a.where(a > 0, b), farg(3, 4, avoid=(0.0,)), farg(4))
+op("addcmul", lambda ns, a, b, c: a.addcmul(b, c, value=0.5), farg(2, 3), farg(2, 3), farg(3))
+op("addcdiv", lambda ns, a, b, c: ns.addcdiv(a, b, c, value=-2.0), farg(2, 3), farg(2, 3), farg(2, 3, **NONZERO))
+op("addr", lambda ns, a, u, v: ns.addr(a, u, v, beta=0.5, alpha=2.0), farg(3, 4), farg(3), farg(4))
+op("diff", lambda ns, a: a.diff(), farg(3, 4))
+op("diff_n2_dim0_prepend", lambda ns, a, p: ns.diff(a, n=2, dim=0, prepend=p), farg(3, 4), farg(1, 4))
+op("logaddexp", lambda ns, a, b: ns.logaddexp(a, b), farg(2, 3, low=-30, high=30), farg(3))
+op("logaddexp2", lambda ns, a, b: a.logaddexp2(b), farg(2, 3), farg(2, 3))
+op("xlogy", lambda ns, a, b: ns.xlogy(a, b), farg(2, 3), farg(2, 3, **POSITIVE))
+op("special_xlogy_zero", lambda ns, a, b: ns.special.xlogy(a * (a > 0), b), farg(2, 3, avoid=(0.0,)), farg(2, 3, **POSITIVE),
+   note="0 · log b is 0 where a is 0")
+op("fmax_fmin", lambda ns, a, b: ns.fmax(a, b) + a.fmin(b) * 2, farg(3, 4, **DISTINCT), farg(4, low=-1.9, high=1.9))
+op("fmax_nan", lambda ns, a, b: ns.fmax(a.masked_fill(a > 1.0, float("nan")), b), farg(3, 4), farg(3, 4))
+op("float_power", lambda ns, a, b: a.float_power(2) + ns.float_power(a.abs() + 0.5, b), farg(2, 3), farg(2, 3))
+op("vdot", lambda ns, a, b: ns.vdot(a, b), farg(4), farg(4))
+op("quantile", lambda ns, a: a.quantile(0.3), farg(3, 4, **DISTINCT))
+op("quantile_dim_tensor_q", lambda ns, a: a.quantile(ns.tensor([0.2, 0.75], dtype=a.dtype, device=a.device), dim=1),
+   farg(3, 5, **DISTINCT))
+op("quantile_keepdim_interpolations", lambda ns, a: [ns.quantile(a, 0.4, dim=0, keepdim=True, interpolation=i)
+                                                      for i in ("linear", "lower", "higher", "midpoint", "nearest")],
+   farg(5, 3, **DISTINCT))
+op("quantile_all_keepdim", lambda ns, a: a.quantile(0.6, keepdim=True), farg(3, 4, **DISTINCT))
+op("nanquantile", lambda ns, a: a.masked_fill(a > 1.2, float("nan")).nanquantile(0.5, dim=1), farg(3, 6, **DISTINCT))
+op("quantile_with_nan", lambda ns, a: a.masked_fill(a > 1.5, float("nan")).quantile(0.5, dim=1), farg(3, 6, **DISTINCT))
+op("cov", lambda ns, a: a.cov(), farg(3, 5))
+op("cov_1d_correction0", lambda ns, a: ns.cov(a, correction=0), farg(5))
+op("cov_weights", lambda ns, a, w: a.cov(fweights=ns.tensor([1, 2, 1, 3], device=a.device), aweights=w),
+   farg(2, 4), farg(4, low=0.5, high=2.0))
+op("corrcoef", lambda ns, a: ns.corrcoef(a), farg(3, 5))
+op("logdet", lambda ns, a: spd(ns, a).logdet(), farg(3, 3))
+op("slogdet_method", lambda ns, a: tuple(ns.slogdet(spd(ns, a))), farg(3, 3))
+op("pinv", lambda ns, a: ns.linalg.pinv(a), farg(3, 4, low=-1.0, high=1.0))
+op("pinverse_tall", lambda ns, a: a.pinverse(), farg(4, 2))
+op("matrix_power", lambda ns, a: a.matrix_power(3), farg(3, 3, low=-1.0, high=1.0))
+op("matrix_power_neg_zero", lambda ns, a: ns.linalg.matrix_power(spd(ns, a), -2) + ns.matrix_power(a, 0), farg(3, 3))
+op("cholesky", lambda ns, a: ns.linalg.cholesky(spd(ns, a)), farg(3, 3), note="a symmetric input: its gradient is symmetric")
+op("cholesky_upper_batched", lambda ns, a: ns.linalg.cholesky(spd(ns, a), upper=True), farg(2, 3, 3))
+op("multi_dot", lambda ns, a, b, c: ns.linalg.multi_dot([a, b, c]), farg(2, 3), farg(3, 4), farg(4, 2))
+op("multi_dot_vectors", lambda ns, a, b, c: ns.linalg.multi_dot([a, b, c]), farg(3), farg(3, 4), farg(4))
+op("tensordot", lambda ns, a, b: ns.tensordot(a, b), farg(2, 3, 4), farg(3, 4, 2))
+op("tensordot_dims_lists", lambda ns, a, b: ns.tensordot(a, b, dims=([0, 2], [2, 0])), farg(2, 3, 4), farg(4, 5, 2))
