@@ -5,8 +5,8 @@ inputs; ``backward()`` walks those nodes from the output back to the leaves and 
 rule at each: the gradient arriving at a node times the node's local derivative is what it sends
 to each of its inputs. ``viz.draw`` draws the graph (a PNG and a Graphviz .dot file under
 ``--out``); ``viz.trace`` runs the backward and prints, node by node, the incoming gradient, the
-local rule and the gradient sent to each input — micrograd's example first, then a neuron on
-tensors.
+local rule and the gradient sent to each input — micrograd's example first (drawn again after the backward, with every leaf's
+``.grad``), then a neuron on tensors.
 """
 import os
 
@@ -29,9 +29,10 @@ print("L =", L)
 names = {"a": a, "b": b, "c": c, "f": f}
 graph = viz.draw(L, names, path=os.path.join(args.out, "09_micrograd.png"))
 print(f"graph: {len(graph.nodes)} boxes (4 leaves, 3 ops, the output) -> 09_micrograd.png, 09_micrograd.dot")
-viz.trace(L, names)
+viz.trace(L, names, retain_graph=True)  # keep the graph, to draw it again below
 print("by the chain rule: dL/da = f * b =", (f * b).item(), " dL/db = f * a =", (f * a).item())
 print("a.grad, b.grad, c.grad, f.grad =", a.grad.item(), b.grad.item(), c.grad.item(), f.grad.item())
+viz.draw(L, names, path=os.path.join(args.out, "09_micrograd_grads.png"))  # now with each leaf's .grad
 
 # One neuron on a batch: out = tanh(x @ w + bias), loss = mean squared error.
 x = torch.tensor([[1.0, -2.0], [0.5, 3.0], [-1.0, 0.0]])

@@ -87,12 +87,21 @@ def inputs_of(node: Any) -> list[tuple[str, Any, Any]]:
     return result
 
 
+def _values(tensor: Any) -> str:
+    """micrograd's labels for a one-element tensor: its value and, after a backward, its gradient."""
+    if tensor.numel() != 1:
+        return ""
+    text = f"\ndata {tensor.item():.4g}"
+    grad = tensor.grad if tensor.is_leaf else None
+    return text + (f"  grad {grad.item():.4g}" if grad is not None else "")
+
+
 def build(tensor: Any, params: Any = None) -> Graph:
     """The graph behind ``tensor``, walked with an explicit stack (deep graphs need no recursion)."""
     names = _names(params)
     nodes: dict[int, Node] = {}
     root = id(tensor)
-    nodes[root] = Node(root, f"{names.get(id(tensor), 'output')}\n{_shape(tensor.shape)}", "output")
+    nodes[root] = Node(root, f"{names.get(id(tensor), 'output')}\n{_shape(tensor.shape)}{_values(tensor)}", "output")
     if tensor.grad_fn is None:
         return Graph(nodes, root)
     stack = [tensor.grad_fn]
@@ -104,7 +113,7 @@ def build(tensor: Any, params: Any = None) -> Graph:
             key = id(obj)
             if key not in nodes:
                 if kind == "leaf":
-                    label = f"{names.get(key, 'leaf')}\n{_shape(shape)}"
+                    label = f"{names.get(key, 'leaf')}\n{_shape(shape)}{_values(obj)}"
                 else:
                     label = obj.name() + (f"\n{_shape(shape)}" if shape is not None else "")
                     stack.append(obj)
@@ -169,7 +178,8 @@ def _matplotlib_png(graph: Graph, path: str) -> None:
     xs = [p[0] for p in position.values()]
     ys = [p[1] for p in position.values()]
     span_x, span_y = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
-    box = max(2.2, max(0.14 * len(n.label.partition("\n")[0]) + 0.5 for n in graph.nodes.values()))
+    box = max(2.2, max(0.14 * len(line) + 0.5 for n in graph.nodes.values() for line in n.label.split("\n")[:1])
+              , max(0.12 * len(line) + 0.5 for n in graph.nodes.values() for line in n.label.split("\n")[1:]))
     x_step, y_step = box + 0.4, 1.4  # data units between neighbours; boxes are box x 0.8
     figure, axes = plt.subplots(figsize=(max(4.0, 1.3 * span_x * x_step / 2), max(3.0, 0.8 * span_y * y_step)))
     at = {key: (px * x_step, py * y_step) for key, (px, py) in position.items()}
@@ -182,11 +192,12 @@ def _matplotlib_png(graph: Graph, path: str) -> None:
         cx, cy = at[key]
         axes.add_patch(FancyBboxPatch((cx - box / 2, cy - 0.4), box, 0.8, boxstyle="round,pad=0.02,rounding_size=0.15",
                                       facecolor=colours[node.kind], edgecolor="#444444", lw=1.0))
-        title, _, shape = node.label.partition("\n")
-        axes.text(cx, cy + (0.12 if shape else 0), title, ha="center", va="center", fontsize=10,
-                  fontweight="bold" if node.kind != "op" else "normal")
-        if shape:
-            axes.text(cx, cy - 0.2, shape, ha="center", va="center", fontsize=8.5, color="#333333")
+        lines = node.label.split("\n")
+        top = 0.11 * (len(lines) - 1)  # the lines centred in the box, 0.22 apart
+        for i, line in enumerate(lines):
+            axes.text(cx, cy + top - 0.22 * i, line, ha="center", va="center", fontsize=10 if i == 0 else 8.5,
+                      color="black" if i == 0 else "#333333",
+                      fontweight="bold" if i == 0 and node.kind != "op" else "normal")
     axes.set_xlim(min(xs) * x_step - box / 2 - 0.3, max(xs) * x_step + box / 2 + 0.3)
     axes.set_ylim(min(ys) * y_step - 0.7, max(ys) * y_step + 0.7)
     # depth grows upwards: leaves on top, the output at the bottom, arrows in the forward direction
@@ -294,8 +305,9 @@ class _Printer:
             self.write(prefix + _show(grad, " " * len(prefix)))
 
 
-def trace(loss: Any, params: Any = None, write: Callable[[str], None] = print) -> None:
-    """Run ``loss.backward()`` and print every node as the engine runs it (see the module doc)."""
+def trace(loss: Any, params: Any = None, write: Callable[[str], None] = print, retain_graph: bool = False) -> None:
+    """Run ``loss.backward(retain_graph=retain_graph)`` and print every node as the engine runs it
+    (see the module doc). Keep the graph to ``draw`` it again afterwards, with the leaves' grads."""
     if loss.grad_fn is None:
         raise RuntimeError("trace needs a tensor made by ops on tensors that require grad (it has no grad_fn)")
     printer = _Printer(params, write)
@@ -308,12 +320,12 @@ def trace(loss: Any, params: Any = None, write: Callable[[str], None] = print) -
                 seen.add(id(obj))
                 stack.append(obj)
     if hasattr(nodes[0], "parents"):
-        _trace_tinygrad(loss, nodes, printer)
+        _trace_tinygrad(loss, nodes, printer, retain_graph)
     else:
-        _trace_torch(loss, nodes, printer)
+        _trace_torch(loss, nodes, printer, retain_graph)
 
 
-def _trace_tinygrad(loss: Any, nodes: list, printer: _Printer) -> None:
+def _trace_tinygrad(loss: Any, nodes: list, printer: _Printer, retain_graph: bool) -> None:
     """Wrap each op class's ``backward`` for the length of one ``loss.backward()``: the wrapper sees
     exactly the calls the engine makes, in its order."""
     originals: dict[type, Callable] = {}
@@ -335,13 +347,13 @@ def _trace_tinygrad(loss: Any, nodes: list, printer: _Printer) -> None:
     try:
         for cls in originals:
             cls.backward = wrapped
-        loss.backward()
+        loss.backward(retain_graph=retain_graph)
     finally:
         for cls, original in originals.items():
             cls.backward = original
 
 
-def _trace_torch(loss: Any, nodes: list, printer: _Printer) -> None:
+def _trace_torch(loss: Any, nodes: list, printer: _Printer, retain_graph: bool) -> None:
     """On real PyTorch: a hook on every node gets (gradients to its inputs, gradients in)."""
     handles = []
     for node in nodes:
@@ -354,7 +366,7 @@ def _trace_torch(loss: Any, nodes: list, printer: _Printer) -> None:
             printer.node(node, grad_outputs[0], shown)
         handles.append(node.register_hook(hook))
     try:
-        loss.backward()
+        loss.backward(retain_graph=retain_graph)
     finally:
         for handle in handles:
             handle.remove()
