@@ -8,7 +8,7 @@ from ... import dtypes
 from ...autograd import no_grad
 from ...creation import full, tensor
 from ...ops import sparse as S
-from ...tensor import Tensor, where
+from ...tensor import Tensor, _named, where
 from ...tensor_shape import cat
 
 __all__ = ["embedding", "embedding_bag"]
@@ -75,7 +75,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
 
     Built from ``embedding`` and a matrix product (sum, mean: a bag-membership matrix M of shape
     (bags, entries), with 1 or 1/count or the per-sample weight, times the looked-up rows), or a
-    padded gather and ``max`` (max), so every gradient comes from ops that already have one.
+    padded gather and ``max`` (max), so every gradient comes from ops that already have one; the
+    last node takes PyTorch's name, ``EmbeddingBagBackward0``.
     """
     if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
         raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
@@ -137,10 +138,10 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         padded = cat([rows, full((1, weight.shape[1]), float("-inf"), dtype=dtype, device=device)])
         values = padded[tensor(index, device=device)].amax(dim=1) if n else padded[:0]
         empty = tensor([[len(b) == 0] for b in bags], device=device)
-        return where(empty, 0.0, values) if len(bags) else values
+        return _named(where(empty, 0.0, values) if len(bags) else values, "EmbeddingBagBackward0")
     membership = np.zeros((len(bags), n))
     for b, members in enumerate(bags):
         membership[b, members] = 1.0 / len(members) if mode == "mean" and members else 1.0
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
-    return tensor(membership, dtype=dtype, device=device) @ rows
+    return _named(tensor(membership, dtype=dtype, device=device) @ rows, "EmbeddingBagBackward0")

@@ -17,7 +17,7 @@ import numpy as np
 
 from ... import dtypes
 from ...creation import full, tensor
-from ...tensor import Tensor
+from ...tensor import Tensor, _named
 from ...tensor_shape import cat
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
@@ -125,7 +125,7 @@ def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: bool = False,
     # row (t, b) of the time-major layout is row t*B + b of the flattened input (b*T + t if batch_first)
     rows = [(b * T + t if batch_first else t * B + b) for t, size in enumerate(batch_sizes) for b in range(size)]
     flat = input.reshape(T * B, *input.shape[2:])
-    data = flat[tensor(rows, dtype=dtypes.int64, device=input.device)]
+    data = _named(flat[tensor(rows, dtype=dtypes.int64, device=input.device)], "PackPaddedSequenceBackward0")
     return PackedSequence(data, tensor(batch_sizes, dtype=dtypes.int64), sorted_indices, None)
 
 
