@@ -41,7 +41,7 @@ def test_draw_writes_a_png_and_dot_with_names_from_a_module(tmp_path):
     graph = viz.draw(loss, model, path=str(tmp_path / "pics" / "mlp.png"))
     assert (tmp_path / "pics" / "mlp.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dot = (tmp_path / "pics" / "mlp.dot").read_text()
-    assert dot.startswith("digraph") and '"0.weight\\n(4, 3)"' in dot and '"2.bias\\n(1,)"' in dot
+    assert dot.startswith("digraph") and '"0.weight\\n(4, 3)"' in dot and '"2.bias\\n(1,)\\ndata ' in dot
     assert dot.count("->") == sum(len(n.inputs) for n in graph.nodes.values()) == 8
     position = viz.layout(graph)
     for node in graph.nodes.values():  # every input sits above what it feeds
