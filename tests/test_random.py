@@ -81,7 +81,7 @@ def test_scalar_normal_cache_across_interleaved_calls(seed):
 def test_non_contiguous_outputs_fill_in_memory_order_and_take_the_scalar_normal_path():
     def draw(fw):
         a = fw.zeros(20, 30)
-        a.t().normal_()  # transposed: still contiguous in memory, so the block path
+        a.t().normal_()  # transposed: not contiguous, so the scalar path, filled in memory order
         b = fw.zeros(6, 40)
         b[:, ::2].normal_()  # strided: the scalar path although it has 120 values
         c = fw.zeros(6, 40, dtype=fw.float64)
