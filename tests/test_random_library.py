@@ -38,6 +38,7 @@ INITS = [
                                                                               generator=g)),
     ("kaiming_normal_", lambda init, w, g: init.kaiming_normal_(w, generator=g)),
     ("trunc_normal_", lambda init, w, g: init.trunc_normal_(w, std=0.7, generator=g)),
+    ("trunc_normal_narrow", lambda init, w, g: init.trunc_normal_(w, a=2.0, b=3.0, generator=g)),  # rejection branch
     ("sparse_", lambda init, w, g: init.sparse_(w, 0.3, generator=g)),
     ("eye_", lambda init, w, g: init.eye_(w)),
 ]
