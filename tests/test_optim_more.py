@@ -19,6 +19,7 @@ OPTIMIZERS = {
     "RAdam_decoupled": dict(lr=0.01, weight_decay=0.05, decoupled_weight_decay=True),
     "ASGD": dict(lr=0.02, lambd=0.001, t0=50, weight_decay=0.01),
     "Adagrad_maximize": dict(lr=0.01, maximize=True),
+    "Rprop": dict(lr=0.01, etas=(0.4, 1.3), step_sizes=(1e-4, 0.5)),
 }
 RNG = np.random.default_rng(0)
 A, B, W0 = RNG.standard_normal((6, 4)), RNG.standard_normal(6), RNG.standard_normal((2, 4))
@@ -51,8 +52,15 @@ def steps(opt, loss, n):
     return values
 
 
-@pytest.mark.parametrize("dtype,tolerance", [("float64", 1e-12), ("float32", 2e-5)])
-@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+# Rprop in float32 is left out of the long runs: it steps by the gradient's sign alone, so once a
+# gradient is within rounding of 0, a last-bit difference in it (a matmul summed in another order)
+# flips a whole step. Its float32 parity is checked over the registry's 8 steps (cases_optim_more.py).
+LONG_RUNS = [(name, dtype, tolerance) for name in sorted(OPTIMIZERS)
+             for dtype, tolerance in (("float64", 1e-12), ("float32", 2e-5))
+             if not (name == "Rprop" and dtype == "float32")]
+
+
+@pytest.mark.parametrize("name,dtype,tolerance", LONG_RUNS)
 def test_many_steps_match_torch(name, dtype, tolerance):
     ours, our_loss = problem(tinygrad_lr, dtype)
     theirs, their_loss = problem(torch, dtype)
@@ -167,6 +175,7 @@ def _param(ns):
     lambda ns: ns.optim.RAdam(_param(ns), betas=(0.9, -0.1)),
     lambda ns: ns.optim.ASGD(_param(ns), weight_decay=-1),
     lambda ns: ns.optim.LBFGS(_param(ns), lr=-1),
+    lambda ns: ns.optim.Rprop(_param(ns), etas=(0.5, 0.9)),
     lambda ns: ns.optim.LBFGS([{"params": _param(ns)}, {"params": _param(ns)}]),
 ])
 def test_constructor_errors_match_torch(call):
@@ -189,6 +198,6 @@ def test_lbfgs_unknown_line_search_raises_like_torch():
 
 
 def test_reprs_match_torch():
-    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS"):
+    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS", "Rprop"):
         assert repr(getattr(tinygrad_lr.optim, name)(_param(tinygrad_lr))) == \
             repr(getattr(torch.optim, name)(_param(torch))), name
