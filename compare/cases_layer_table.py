@@ -13,7 +13,7 @@ import tinygrad_lr
 
 from .check import Probe
 from .convert import same_start
-from .registry import Arg, Case, register
+from .registry import Arg, Case, Tolerance, register
 
 if not all(hasattr(tinygrad_lr.nn, name) for name in ("Conv2d", "MaxPool2d", "AdaptiveAvgPool2d", "BatchNorm2d")):
     raise ModuleNotFoundError("the image layers are not all there yet", name=__name__)
@@ -54,7 +54,13 @@ def train_with_eval(build: Callable[[Any], Any], optimizer: str, steps: int, **o
 
 
 IMAGES, LABELS = Arg((8, 1, 8, 8), low=0.0, high=1.0, grad=False), Arg((8,), kind="index", high=3, grad=False)
-for optimizer, options in (("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(lr=0.01))):
+# Adam in float32: each step is lr · m/√v per weight, whatever the gradient's size, so a weight whose
+# gradient is near 0 at some step takes a step set by float32 rounding: on one seed
+# in eight a weight ends 1e-5 from PyTorch's (the typical gap is 1e-7). 1e-4 still fails any wrong
+# update rule, which moves weights by ~lr = 1e-2 within these 5 steps.
+ADAM_FLOAT32 = {"float32": Tolerance(atol=1e-4, rtol=1e-4)}
+for optimizer, options, tolerances in (("SGD", dict(lr=0.1, momentum=0.9), {}),
+                                       ("Adam", dict(lr=0.01), ADAM_FLOAT32)):
     register(Case(f"whole_layer_table_{optimizer}", kind="training", gradcheck=False, args=(IMAGES, LABELS),
-                  fn=train_with_eval(whole_table, optimizer, 5, **options),
+                  fn=train_with_eval(whole_table, optimizer, 5, **options), tolerances=tolerances,
                   note="Conv-BatchNorm-ReLU-MaxPool-Dropout-AdaptiveAvgPool-Flatten-Linear, train/eval switching"))
