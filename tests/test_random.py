@@ -224,6 +224,9 @@ def test_bad_arguments_raise_pytorchs_errors():
         lambda fw: fw.empty(3, dtype=fw.int64).exponential_(), lambda fw: fw.randperm(-1),
         lambda fw: fw.set_rng_state(fw.zeros(10, dtype=fw.uint8)), lambda fw: fw.set_rng_state(fw.zeros(5056)),
         lambda fw: fw.normal(fw.zeros(3), -fw.ones(3)),
+        lambda fw: fw.empty(3, dtype=fw.uint8).random_(0, 300), lambda fw: fw.empty(3, dtype=fw.uint8).random_(-1, 3),
+        lambda fw: fw.empty(3, dtype=fw.int32).random_(0, 2 ** 40), lambda fw: fw.empty(3, dtype=fw.bool).random_(0, 3),
+        lambda fw: fw.randint(0, 2 ** 40, (2,), dtype=fw.int16),
     ]
     for case in cases:
         with pytest.raises(Exception) as theirs:

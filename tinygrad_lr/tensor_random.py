@@ -25,6 +25,10 @@ _TORCH_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char
                 "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half"}
 
 
+_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}  # how ATen's messages name the integer types
+
+
 def memory_order(array: np.ndarray) -> np.ndarray:
     """The view of ``array`` whose C order is its memory order (axes by decreasing stride)."""
     return array.transpose(sorted(range(array.ndim), key=lambda axis: -abs(array.strides[axis])))
@@ -77,6 +81,11 @@ class RandomMethods:
         """``random_()``, ``random_(to)``, ``random_(from, to)``: integers drawn as ``word % range + from``."""
         low, high = self._random_bounds(bounds, named)
         dt = self._data.dtype
+        if high is not None and dt.kind in "iub":
+            lowest, highest = (0, 1) if dt.kind == "b" else (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+            for name, value in (("from", low), ("to - 1", high - 1)):
+                if not lowest <= value <= highest and low < high:
+                    raise RuntimeError(f"{name} is out of bounds for {_C_NAMES[self.dtype.name]}")
         if high is None:
             return self._fill_random(lambda g, n: D.random_bits(g, n, dt), generator,
                                      lambda r: r.randint(0, 2 ** 31 - 1, self.shape).astype(dt))
