@@ -157,6 +157,13 @@ loss("TripletMarginLoss_p1_swap", lambda ns, a, p, n: ns.nn.TripletMarginLoss(0.
 loss("TripletMarginLoss_p3", lambda ns, a, p, n: ns.nn.functional.triplet_margin_loss(a, p, n, margin=0.4, p=3),
      make_inputs=triplet_inputs(0.4, 3))
 
+loss("TripletMarginWithDistanceLoss", lambda ns, a, p, n: ns.nn.TripletMarginWithDistanceLoss(margin=0.5)(a, p, n),
+     make_inputs=triplet_inputs(0.5, 2))
+loss("TripletMarginWithDistanceLoss_l1_swap_none",
+     lambda ns, a, p, n: ns.nn.TripletMarginWithDistanceLoss(distance_function=lambda u, v: (u - v).abs().sum(-1),
+                                                             margin=0.5, swap=True, reduction="none")(a, p, n),
+     make_inputs=triplet_inputs(0.5, 1, swap=True), note="a distance written by the user")
+
 
 def grid_scores(rng: np.random.Generator, rows: int = N, classes: int = C) -> np.ndarray:
     """Scores whose pairwise differences are multiples of 0.37, so no hinge 1 − (x_j − x_c), and no

@@ -47,6 +47,7 @@ CALLS = {
     "cosine_none": lambda ns, x, y: ns.nn.CosineEmbeddingLoss(reduction="none")(x, y, ns.tensor([1.0, -1.0, 1.0])),
     "triplet_none": lambda ns, x, y: ns.nn.TripletMarginLoss(reduction="none")(x, y, y * 2),
     "triplet": lambda ns, x, y: ns.nn.TripletMarginLoss()(x, y, y * 2),
+    "triplet_distance_none": lambda ns, x, y: ns.nn.TripletMarginWithDistanceLoss(reduction="none")(x, y, y * 2),
     "multi_margin": lambda ns, x, y: ns.nn.MultiMarginLoss()(x, ns.tensor(CLASSES)),
     "multi_margin_none": lambda ns, x, y: ns.nn.MultiMarginLoss(reduction="none")(x, ns.tensor(CLASSES)),
     "multilabel_margin": lambda ns, x, y: ns.nn.MultiLabelMarginLoss()(x, ns.tensor([[0, 1, -1, 2]] * 3)),
@@ -111,6 +112,10 @@ ERRORS = [
     lambda ns: ns.nn.functional.triplet_margin_loss(ns.tensor(X), ns.tensor(Y), ns.tensor(Y[0])),
     lambda ns: ns.nn.functional.triplet_margin_loss(ns.tensor(X), ns.tensor(Y), ns.tensor(Y), margin=0),
     lambda ns: ns.nn.TripletMarginLoss(margin=-1),
+    lambda ns: ns.nn.TripletMarginWithDistanceLoss(margin=0),
+    lambda ns: ns.nn.functional.triplet_margin_with_distance_loss(ns.tensor(X), ns.tensor(Y), ns.tensor(Y),
+                                                                  reduction="all"),
+    lambda ns: ns.nn.functional.triplet_margin_with_distance_loss(ns.tensor(X), ns.tensor(Y), ns.tensor(Y[0])),
 ]
 
 

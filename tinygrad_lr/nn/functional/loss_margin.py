@@ -8,17 +8,19 @@ rest PyTorch composes from smaller ops, and so do we, in its order (so the ``gra
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ... import dtypes
 from ...creation import zeros_like
 from ...tensor import Tensor, where
 from .. import loss_ops_more
 from .activation import logsigmoid
+from .distance import pairwise_distance
 from .loss import _reduce, _reduction
 
 __all__ = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
-           "multilabel_margin_loss", "multi_margin_loss", "cosine_embedding_loss", "triplet_margin_loss"]
+           "multilabel_margin_loss", "multi_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
+           "triplet_margin_with_distance_loss"]
 
 _EPSILON = 1e-12  # PyTorch's guard against a zero norm in cosine_embedding_loss
 
@@ -167,3 +169,23 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
         dist_neg = dist_neg.minimum(_pairwise_distance(positive, negative, p, eps))
     return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
 
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+                                      margin: float = 1.0, swap: bool = False, reduction: str = "mean") -> Tensor:
+    """``triplet_margin_loss`` with any distance (default: ``pairwise_distance``)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
+                           f"{negative.ndim}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(distance(positive, negative))
+    return _reduce((margin + dist_pos - dist_neg).clamp_min(0), reduction)
