@@ -12,8 +12,8 @@ from typing import Any
 
 from . import cuda, dtypes
 from . import autograd  # noqa: F401 - torch.autograd (Function, grad, gradcheck, ...)
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,  # noqa: F401
-                       set_grad_enabled)
+from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,  # noqa: F401
+                       is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .backend import device
 from .creation import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, HalfTensor, ShortTensor,  # noqa: F401
                        FloatTensor, IntTensor, LongTensor, arange, as_tensor,

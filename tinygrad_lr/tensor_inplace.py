@@ -106,8 +106,7 @@ class InPlaceMethods:
         try:
             getattr(self._xp, ufunc)(self._data, value, out=self._data)
         except TypeError as e:  # NumPy refuses e.g. float into an integer tensor, as torch does
-            result = np.result_type(self._data.dtype, np.asarray(value).dtype if not isinstance(value, float)
-                                    else np.float32)
+            result = compute(self.detach())._data.dtype  # the dtype PyTorch's promotion gives
             raise RuntimeError(f"result type {_type_name(result)} can't be cast to the desired output type "
                                f"{_type_name(self._data.dtype)}") from e
         except ValueError:

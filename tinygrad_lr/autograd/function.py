@@ -61,7 +61,8 @@ class FunctionCtx:
         for t, version in zip(saved, getattr(self, "_saved_versions", ())):
             if t is not None and _version_of(t) != version:
                 from .inplace import _modified_message
-                raise RuntimeError(_modified_message(self, t._data, counter(t), t, expected=version))
+                mine = t.grad_fn is self or any(fn is self for _, fn, _ in (t._history or ()))
+                raise RuntimeError(_modified_message(self, t._data, counter(t), None if mine else t, expected=version))
         return saved
 
 

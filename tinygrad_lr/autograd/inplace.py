@@ -24,7 +24,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from . import graph
-from .graph import Op, short_name, short_name_of, unbroadcast
+from .graph import Op, short_name, unbroadcast
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -125,9 +125,8 @@ def _modified_message(node: Any, saved: Any, version: Version, tensor: "Tensor |
             f"operation: [{kind}{names.get(dtype, dtype)}Tensor [{', '.join(str(n) for n in saved.shape)}]]")
     producer = node if tensor is None else tensor.grad_fn
     if producer is not None:
-        name = short_name(producer) if tensor is not None or not hasattr(node, "output_name") \
-            else short_name_of(node.output_name)
-        text += f", which is output 0 of {name},"
+        view = node.__dict__.get("output_view", lambda: None)() if tensor is None else None
+        text += f", which is output 0 of {short_name(producer if view is None else view.grad_fn)},"
     text += f" is at version {len(version.stamps)}; expected version {version.at(node.clock) if expected is None else expected} instead."
     if is_anomaly_enabled():
         return text + (" Hint: the backtrace further above shows the operation that failed to compute its "
@@ -190,7 +189,7 @@ def record_inplace(tensor: "Tensor", new: "Tensor", old: "Tensor") -> None:
         copy.parents = (snapshot(base),) + node.parents[:index] + node.parents[index + 1:]
         copy.needs_grad = (base._requires_grad,) + node.needs_grad[:index] + node.needs_grad[index + 1:]
     copy.saved = (_positions(base, tensor), node, index)
-    node.output_name = "AsStridedBackward0"  # the view's name for it from now on (PyTorch's message)
+    node.output_view = weakref.ref(tensor)  # while the view lives, PyTorch's message names its grad_fn
     set_history(base, copy)
     if tensor not in renew_views(base):
         _view_of_base(tensor, base)
