@@ -87,7 +87,6 @@ def _error(fn):
     return None
 
 
-F = "nn.functional"
 ERRORS = [
     lambda ns: ns.nn.functional.smooth_l1_loss(ns.tensor(X), ns.tensor(Y), beta=-1),
     lambda ns: ns.nn.functional.huber_loss(ns.tensor(X), ns.tensor(Y), delta=0),
