@@ -199,3 +199,17 @@ def test_an_optimizer_with_a_scheduler_still_pickles():
     copy = pickle.loads(pickle.dumps(opt))
     assert copy.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
     assert copy.state_dict()["state"][0]["exp_avg"].tolist() == opt.state_dict()["state"][0]["exp_avg"].tolist()
+
+
+@pytest.mark.parametrize("name", ["cosine", "linear", "polynomial", "one_cycle", "cyclic"])
+def test_resuming_with_last_epoch_matches_torch(name):
+    """A scheduler built with last_epoch=k on an optimizer that already has ``initial_lr``."""
+    def make(m, o):
+        SCHEDULES[name](m, o)  # sets initial_lr (and max_lr, momenta) in the groups
+        resumed = {"cosine": lambda: m.CosineAnnealingLR(o, T_max=7, last_epoch=3),
+                   "linear": lambda: m.LinearLR(o, start_factor=0.25, total_iters=6, last_epoch=2),
+                   "polynomial": lambda: m.PolynomialLR(o, total_iters=10, power=2.0, last_epoch=4),
+                   "one_cycle": lambda: m.OneCycleLR(o, max_lr=1.0, total_steps=30, last_epoch=5),
+                   "cyclic": lambda: m.CyclicLR(o, 0.01, 0.1, step_size_up=4, last_epoch=6)}[name]
+        return resumed()
+    run(make, steps=10, momentum=0.9)
