@@ -39,8 +39,8 @@ def uniform01(gen: Generator, n: int, dtype: np.dtype) -> np.ndarray:
     """n uniforms on [0, 1) in ``dtype``'s opmath type (float64 for float64, else float32)."""
     if _opmath(dtype) == np.float64:
         return (gen.random64(n) & np.uint64(2 ** 53 - 1)).astype(np.float64) * 2.0 ** -53
-    low_halves = gen.random(n).view(np.uint32)[0::2]  # the words are < 2**32: their low 32 bits (little-endian)
-    return (low_halves & np.uint32(2 ** 24 - 1)).view(np.int32).astype(np.float32) * np.float32(2.0 ** -24)  # exact
+    low_bits = gen.random(n).astype(np.uint32) & np.uint32(2 ** 24 - 1)  # (int32 -> float32 is the fast cast)
+    return low_bits.view(np.int32).astype(np.float32) * np.float32(2.0 ** -24)  # exact
 
 
 def uniform(gen: Generator, n: int, dtype: np.dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
@@ -54,7 +54,7 @@ def uniform(gen: Generator, n: int, dtype: np.dtype, low: float = 0.0, high: flo
     else:  # ATen casts the bounds to float32 first, and takes their difference in float32
         low32, high32 = np.float32(low), np.float32(high)
         values = F32.fma32(u, high32 - low32, low32)
-    out = values.astype(dtype)
+    out = values.astype(dtype, copy=False)
     out[out == dtype.type(high)] = dtype.type(low)
     return out
 
