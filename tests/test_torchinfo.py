@@ -83,6 +83,23 @@ def cnn(ns: Any) -> Any:
         ns.nn.Upsample(scale_factor=2), ns.nn.AdaptiveAvgPool2d(1), ns.nn.Flatten(), ns.nn.Linear(8, 10))
 
 
+def sequence_model(ns: Any) -> Any:
+    class Tagger(ns.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = ns.nn.Embedding(10, 4)
+            self.rnn = ns.nn.LSTM(4, 6, batch_first=True)
+            self.attention = ns.nn.MultiheadAttention(6, 2, batch_first=True)
+            self.norm = ns.nn.LayerNorm(6)
+            self.out = ns.nn.Linear(6, 3)
+
+        def forward(self, x: Any) -> Any:
+            h, _ = self.rnn(self.embedding(x))
+            a, _ = self.attention(h, h, h)
+            return self.out(self.norm(h + a))
+    return Tagger()
+
+
 def tables(build: Callable[[Any], Any], **options: Any) -> tuple[str, str]:
     """torchinfo's table for ``build(torch)`` and for ``build(tinygrad_lr)`` under the swap."""
     import torchinfo as real
@@ -100,6 +117,17 @@ def tables(build: Callable[[Any], Any], **options: Any) -> tuple[str, str]:
 ], ids=["mlp", "mlp_columns", "nested", "nested_depth1_var_names"])
 def test_summary_table_is_pytorchs(build, options):
     ours, reference = tables(build, **options)
+    assert ours == reference
+
+
+def test_summary_of_a_sequence_model_with_integer_input():
+    if not hasattr(tinygrad_lr.nn, "LSTM"):
+        pytest.skip("nn.LSTM is not there yet")
+    import torchinfo as real
+    reference = str(real.summary(sequence_model(torch), input_size=(2, 5), dtypes=[torch.long], verbose=0))
+    with torch_is_tinygrad_lr() as swapped:
+        ours = str(swapped.summary(sequence_model(tinygrad_lr), input_size=(2, 5), dtypes=[tinygrad_lr.long],
+                                   verbose=0))
     assert ours == reference
 
 

@@ -143,7 +143,8 @@ class MultiheadAttention(Module):
         if self.dropout > 0.0 and self.training:
             weights = F.dropout(weights, p=self.dropout)
         out = (weights @ v).transpose(0, 1).reshape(L * N, E)
-        out = self.out_proj(out).view(L, N, E)
+        # the projection's weights, not its module call, as PyTorch: hooks on out_proj never fire
+        out = F.linear(out, self.out_proj.weight, self.out_proj.bias).view(L, N, E)
 
         if self.batch_first and batched:
             out = out.transpose(1, 0)
