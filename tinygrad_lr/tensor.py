@@ -433,7 +433,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __rsub__(self, other: Any) -> "Tensor":
         self._check_bool_subtraction(other)
-        return _named(self._binary(E.Sub, other, reverse=True), "RsubBackward1")  # number - tensor
+        out = self._binary(E.Sub, other, reverse=True)
+        return _named(out, "RsubBackward1", 0) if isinstance(other, numbers.Number) else _named(out, "RsubBackward0")
 
     def _check_bool_subtraction(self, other: Any) -> None:
         if self.dtype is dtypes.bool_ or isinstance(other, builtins.bool) or \
@@ -470,7 +471,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __mod__(self, other: Any) -> "Tensor":
         out = self._binary(E.Remainder, other)
-        return out if isinstance(other, Tensor) else _named(out, "RemainderBackward0")  # by a number
+        return out if isinstance(other, Tensor) else _named(out, "RemainderBackward0", 1)  # by a number
 
     def __rmod__(self, other: Any) -> "Tensor":
         return self._binary(E.Remainder, other, reverse=True)
@@ -488,7 +489,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def __rpow__(self, base: Any) -> "Tensor":
         if self.dtype is dtypes.bool_ and isinstance(base, builtins.bool):
             raise RuntimeError('"pow" not implemented for \'Bool\'')
-        return _named(self._binary(E.Pow, base, reverse=True), "PowBackward2")  # number ** tensor
+        return _named(self._binary(E.Pow, base, reverse=True), "PowBackward2", 0)  # number ** tensor
 
     def __neg__(self) -> "Tensor":
         return E.Neg.apply(self)
@@ -716,10 +717,14 @@ def _rebuild_tensor(cls: type, array: np.ndarray, device_name: str, requires_gra
     return t
 
 
-def _named(out: Any, name: str) -> Any:
-    """Give ``out``'s node PyTorch's name where one op class stands for several PyTorch nodes."""
+def _named(out: Any, name: str, number_input: int | None = None) -> Any:
+    """Give ``out``'s node PyTorch's name where one op class stands for several PyTorch nodes
+    (``number_input``: the position of an input that was a Python number, which PyTorch's node
+    does not list in ``next_functions``)."""
     if isinstance(out, Tensor) and out.grad_fn is not None:
         out.grad_fn.torch_name = name
+        if number_input is not None:
+            out.grad_fn.number_inputs = (number_input,)
     return out
 
 

@@ -82,6 +82,7 @@ class Node:
     num_outputs = 1
     parents: tuple = ()  # Op nodes set these (slots); AccumulateGrad has no inputs
     needs_grad: tuple = ()
+    number_inputs: tuple = ()  # inputs that were Python numbers: PyTorch's node has no edge for them
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -101,7 +102,8 @@ class Node:
         when it is a leaf that requires grad, or ``None`` when it needs no gradient."""
         parents = getattr(self, "parents", ())
         return tuple(edge_of(p, self) if needs else (None, 0)
-                     for p, needs in zip(parents, getattr(self, "needs_grad", ())))
+                     for i, (p, needs) in enumerate(zip(parents, getattr(self, "needs_grad", ())))
+                     if i not in self.number_inputs)
 
     @property
     def metadata(self) -> dict:
