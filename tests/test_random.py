@@ -26,6 +26,7 @@ def same(ours, theirs) -> None:
     """Identical values, bit for bit, and the same dtype and shape."""
     a, b = _numpy(ours), _numpy(theirs)
     assert a.dtype == b.dtype and a.shape == b.shape
+    a, b = a.reshape(-1), b.reshape(-1)  # (0-d arrays have no byte view)
     assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), f"first differences: {a[a != b][:5]} vs {b[a != b][:5]}"
 
 
@@ -76,6 +77,11 @@ def test_scalar_normal_cache_across_interleaved_calls(seed):
                fw.randn(5).normal_(1.0, 3.0), fw.randn(2, 2), fw.empty(7).log_normal_(0.5, 0.25), fw.randn(1)]
         return tuple(out)
     both(seed, draw)
+
+
+def test_size_given_every_way():
+    both(0, lambda fw: (fw.rand(2, 3), fw.rand((2, 3)), fw.rand(size=(2, 3)), fw.randn([4]), fw.randn(size=[17]),
+                        fw.randn(()), fw.rand(0, 3)))
 
 
 def test_non_contiguous_outputs_fill_in_memory_order_and_take_the_scalar_normal_path():

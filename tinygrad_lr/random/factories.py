@@ -28,17 +28,22 @@ def _finish(t: Tensor, requires_grad: bool) -> Tensor:
     return t
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def _size(shape: tuple, size: Any) -> tuple:
+    """``rand(2, 3)``, ``rand((2, 3))`` or ``rand(size=(2, 3))``."""
+    return _shape_args(shape) if size is None else tuple(int(s) for s in size)
+
+
+def rand(*shape: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1): ``empty(size).uniform_()``."""
-    t = _empty(_shape_args(size), dtype, device, dtypes.get_default_dtype())
+    t = _empty(_size(shape, size), dtype, device, dtypes.get_default_dtype())
     return _finish(t.uniform_(generator=generator), requires_grad)
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*shape: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal: ``empty(size).normal_()``."""
-    t = _empty(_shape_args(size), dtype, device, dtypes.get_default_dtype())
+    t = _empty(_size(shape, size), dtype, device, dtypes.get_default_dtype())
     return _finish(t.normal_(generator=generator), requires_grad)
 
 
