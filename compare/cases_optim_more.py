@@ -40,6 +40,8 @@ optimizer_case("weight_decay", "RAdam", lr=0.01, weight_decay=0.1, betas=(0.8, 0
 optimizer_case("decoupled_weight_decay", "RAdam", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)
 optimizer_case("", "Rprop", lr=0.01)
 optimizer_case("etas_step_sizes_maximize", "Rprop", lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)
+optimizer_case("", "Adafactor", lr=0.05)
+optimizer_case("weight_decay", "Adafactor", lr=0.05, beta2_decay=-0.5, weight_decay=0.05, d=2.0)
 optimizer_case("", "ASGD", lr=0.05)
 optimizer_case("averaging", "ASGD", lr=0.05, lambd=0.01, alpha=0.6, t0=5, weight_decay=0.01)  # ax moves from step 6
 

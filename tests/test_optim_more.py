@@ -20,6 +20,9 @@ OPTIMIZERS = {
     "ASGD": dict(lr=0.02, lambd=0.001, t0=50, weight_decay=0.01),
     "Adagrad_maximize": dict(lr=0.01, maximize=True),
     "Rprop": dict(lr=0.01, etas=(0.4, 1.3), step_sizes=(1e-4, 0.5)),
+    "Adafactor": dict(lr=0.02),
+    "Adafactor_weight_decay_maximize": dict(lr=0.02, beta2_decay=-0.6, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.01,
+                                            maximize=True),
 }
 RNG = np.random.default_rng(0)
 A, B, W0 = RNG.standard_normal((6, 4)), RNG.standard_normal(6), RNG.standard_normal((2, 4))
@@ -176,6 +179,8 @@ def _param(ns):
     lambda ns: ns.optim.ASGD(_param(ns), weight_decay=-1),
     lambda ns: ns.optim.LBFGS(_param(ns), lr=-1),
     lambda ns: ns.optim.Rprop(_param(ns), etas=(0.5, 0.9)),
+    lambda ns: ns.optim.Adafactor(_param(ns), beta2_decay=0.5),
+    lambda ns: ns.optim.Adafactor(_param(ns), d=0.5),
     lambda ns: ns.optim.LBFGS([{"params": _param(ns)}, {"params": _param(ns)}]),
 ])
 def test_constructor_errors_match_torch(call):
@@ -198,6 +203,6 @@ def test_lbfgs_unknown_line_search_raises_like_torch():
 
 
 def test_reprs_match_torch():
-    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS", "Rprop"):
+    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS", "Rprop", "Adafactor"):
         assert repr(getattr(tinygrad_lr.optim, name)(_param(tinygrad_lr))) == \
             repr(getattr(torch.optim, name)(_param(torch))), name

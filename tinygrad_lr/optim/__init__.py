@@ -1,6 +1,7 @@
 """Optimizers and learning-rate schedulers, with ``torch.optim``'s names, defaults and update rules."""
 from . import lr_scheduler
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -14,4 +15,5 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD",
-           "LBFGS", "Rprop", "lr_scheduler"]
+           "LBFGS", "Rprop", "Adafactor",
+           "lr_scheduler"]
