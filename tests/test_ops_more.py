@@ -185,6 +185,17 @@ NON_DIFFERENTIABLE = {
     "diff_bool": lambda m: m.tensor([True, False, False]).diff(),
     "diff_append": lambda m: m.tensor([1, 4, 9]).diff(append=m.tensor([16])),
     "cov_int": lambda m: m.tensor([[1, 2, 4], [2, 2, 1]]).cov(),
+    "histogram": lambda m: m.histogram(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=3),
+    "histogram_edges_density": lambda m: m.histogram(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=m.tensor([0.0, 2.0, 5.0]),
+                                                     density=True),
+    "histogram_range_weight": lambda m: m.histogram(m.tensor([1.0, 2.0, 3.0]), 2, range=(0.0, 4.0),
+                                                    weight=m.tensor([0.5, 1.0, 2.0])),
+    "legacy_new": lambda m: (m.tensor([1.0], dtype=m.float64).new(2, 3).shape, repr(m.tensor([1.0], dtype=m.float64).new(2).dtype),
+                             m.tensor([1]).new([4, 5]),
+                             m.tensor([1.0]).new().shape),
+    "digamma_poles": lambda m: m.tensor([0.0, -1.0, -2.5, 1.0]).digamma(),
+    "lgamma_poles": lambda m: m.lgamma(m.tensor([0.0, -1.0, 0.5])),
+    "block_diag_int": lambda m: m.block_diag(m.tensor([[1, 2]]), m.tensor(3)),
 }
 
 

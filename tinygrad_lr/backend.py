@@ -224,3 +224,52 @@ def stable_argsort(xp: ModuleType, array: Any, axis: int) -> Any:
     if xp is np:
         return np.argsort(array, axis=axis, kind="stable")
     return xp.argsort(array, axis=axis)
+
+
+def gamma_family(xp: ModuleType, name: str, array: Any) -> Any:
+    """``lgamma``, ``digamma`` (ψ) or ``trigamma`` (ψ') of an array in its own dtype: CuPy's
+    ``cupyx.scipy.special`` kernels, or on the CPU Python's ``math.lgamma`` per element and the
+    series in ``_polygamma_numpy``."""
+    if xp is not np:
+        import cupyx.scipy.special as special
+        return special.gammaln(array) if name == "lgamma" else special.polygamma(0 if name == "digamma" else 1, array)
+    if name != "lgamma":
+        return _polygamma_numpy(array.astype(np.float64), name == "trigamma").astype(array.dtype, copy=False)
+    import math
+
+    def lgamma(x: float) -> float:
+        try:
+            return math.lgamma(x)
+        except ValueError:  # the poles 0, -1, -2, ...
+            return math.inf
+    values = np.frompyfunc(lgamma, 1, 1)(array.astype(np.float64))
+    return np.asarray(values, dtype=np.float64).astype(array.dtype, copy=False)
+
+
+def _polygamma_numpy(x: np.ndarray, trigamma: bool) -> np.ndarray:
+    """ψ(x) or ψ'(x) in float64: reflection for x < 1/2, the recurrence ψ(x) = ψ(x + 1) − 1/x
+    (ψ'(x) = ψ'(x + 1) + 1/x²) up to x >= 7, then the asymptotic (Bernoulli) series."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reflect = x < 0.5
+        z = np.where(reflect, 1 - x, x)
+        total = np.zeros_like(z)
+        for _ in range(7):
+            small = z < 7
+            total = total + np.where(small, (1 / (z * z)) if trigamma else (-1 / z), 0)
+            z = np.where(small, z + 1, z)
+        inv = 1 / z
+        inv2 = inv * inv
+        if trigamma:
+            series = inv + inv2 / 2 + inv * inv2 * (1 / 6 + inv2 * (-1 / 30 + inv2 * (1 / 42 + inv2 * (
+                -1 / 30 + inv2 * (5 / 66 + inv2 * (-691 / 2730 + inv2 * 7 / 6))))))
+            value = total + series
+            sine = np.sin(np.pi * x)
+            value = np.where(reflect, np.pi ** 2 / (sine * sine) - value, value)
+        else:
+            series = np.log(z) - inv / 2 - inv2 * (1 / 12 + inv2 * (-1 / 120 + inv2 * (1 / 252 + inv2 * (
+                -1 / 240 + inv2 * (1 / 132 + inv2 * (-691 / 32760 + inv2 / 12))))))
+            value = total + series
+            value = np.where(reflect, value - np.pi / np.tan(np.pi * x), value)
+            value = np.where(x == 0, -np.inf, value)
+        return np.where((x <= 0) & (x == np.floor(x)) & (x != 0) | np.isnan(x), np.nan, value) if not trigamma \
+            else np.where((x <= 0) & (x == np.floor(x)), np.inf, value)

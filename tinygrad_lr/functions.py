@@ -21,6 +21,7 @@ from .shapes import Size, _normalize_dim
 from .tensor import Tensor
 from .tensor_extra import _renamed
 from .tensor_shape import cat, stack
+from .tensor_sort import return_type
 
 _METHODS = (
     "sin cos tan asin acos atan atan2 arcsin arccos arctan arctan2 sinh cosh asinh acosh atanh arcsinh arccosh "
@@ -34,7 +35,7 @@ _METHODS = (
     "norm dist diagonal diag_embed diag trace tril triu outer ger inner mv addmm addmv addbmm baddbmm kron cross "
     "bmm det inverse unbind select tensor_split hsplit vsplit dsplit split_with_sizes addcmul addcdiv addr diff "
     "logaddexp logaddexp2 xlogy fmax fmin float_power vdot quantile nanquantile cov corrcoef logdet slogdet pinverse "
-    "matrix_power negative positive absolute greater greater_equal less less_equal not_equal ravel"
+    "matrix_power negative positive absolute greater greater_equal less less_equal not_equal ravel lgamma digamma"
 ).split()
 
 
@@ -54,7 +55,7 @@ for _name in _METHODS:
 del _name
 
 __all__ = list(_METHODS) + [
-    "repeat_interleave", "isin", "tensordot", "chain_matmul", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
+    "repeat_interleave", "isin", "polygamma", "block_diag", "histogram", "tensordot", "chain_matmul", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
     "broadcast_to", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "cartesian_prod", "combinations",
     "cdist", "std_mean", "var_mean", "searchsorted", "bucketize", "tril_indices", "triu_indices", "cosine_similarity",
     "pairwise_distance", "set_printoptions", "get_printoptions", "printoptions", "finfo", "iinfo", "bfloat16",
@@ -78,6 +79,35 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     values = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
     tests = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
     return Tensor._wrap(xp.isin(values, tests, invert=invert), base.device)
+
+
+def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002 - torch.polygamma(n, input)
+    return input.polygamma(n)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The inputs (0-d, 1-D as rows, 2-D) on the diagonal of one matrix, zeros elsewhere."""
+    from .ops.linalg_extra import BlockDiag
+    matrices = [t.reshape(1, -1) if t.ndim == 1 else t.reshape(1, 1) if t.ndim == 0 else t for t in tensors]
+    if any(t.ndim != 2 for t in matrices):
+        raise RuntimeError("torch.block_diag: Input tensors must have 2 or fewer dimensions.")
+    result = dtypes.result_type(*((t.dtype, 2) for t in matrices))
+    return BlockDiag.apply(*[t if t.dtype is result else t.to(result) for t in matrices])
+
+
+HistogramResult = return_type("histogram", ("hist", "bin_edges"))
+
+
+def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
+              density: bool = False) -> Any:
+    """(hist, bin_edges): counts (or weight sums, or a density) in ``bins`` equal bins over
+    ``range`` (the data's when None), or in the bins a tensor of edges gives."""
+    xp = input._xp
+    edges = bins._data if isinstance(bins, Tensor) else int(bins)
+    hist, bin_edges = xp.histogram(input._data, bins=edges, range=range,
+                                   weights=None if weight is None else weight._data, density=density)
+    dt = input._data.dtype
+    return HistogramResult((Tensor._wrap(hist.astype(dt), input.device), Tensor._wrap(bin_edges.astype(dt), input.device)))
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:

@@ -6,7 +6,24 @@ from typing import Any
 from .tensor import Tensor
 
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "log_softmax", "softmax",
-           "logsumexp", "round", "sinc", "xlogy"]
+           "logsumexp", "round", "sinc", "xlogy", "gammaln", "digamma", "psi", "polygamma"]
+
+
+def gammaln(input: Tensor) -> Tensor:  # noqa: A002
+    """log |Γ(x)|"""
+    return input.lgamma()
+
+
+def digamma(input: Tensor) -> Tensor:  # noqa: A002
+    """ψ(x) = d log Γ(x) / dx"""
+    return input.digamma()
+
+
+psi = digamma
+
+
+def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002
+    return input.polygamma(n)
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002

@@ -326,6 +326,15 @@ class ExtraMethods:
         return tensor(data, dtype=self.dtype if dtype is None else dtype,
                       device=self.device if device is None else device, requires_grad=requires_grad)
 
+    def new(self, *args: Any, device: Any = None) -> "Tensor":
+        """The legacy ``x.new(2, 3)`` (zeros of a size) or ``x.new(data)``, in x's dtype and device."""
+        from .creation import tensor
+        if not args:
+            return self.new_zeros(0, device=device)
+        if all(isinstance(a, (int, np.integer)) for a in args) or (len(args) == 1 and isinstance(args[0], tuple)):
+            return self.new_zeros(*args, device=device)
+        return tensor(args[0], dtype=self.dtype, device=self.device if device is None else device)
+
     def type_as(self, other: "Tensor") -> "Tensor":
         return self.to(other.dtype)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import dtypes
 from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
+from .ops import gamma as G
 from .ops import special as S
 from .ops import trig as T
 
@@ -48,6 +49,13 @@ class MathMethods:
     log2, log10, exp2 = _unary(S.Log2, "log2"), _unary(S.Log10, "log10"), _unary(S.Exp2, "exp2")
     rsqrt, reciprocal = _unary(S.Rsqrt, "rsqrt"), _unary(S.Reciprocal, "reciprocal")
     erf, erfc, erfinv = _unary(S.Erf, "erf"), _unary(S.Erfc, "erfc"), _unary(S.Erfinv, "erfinv")
+    lgamma, digamma = _unary(G.Lgamma, "lgamma"), _unary(G.Digamma, "digamma")
+
+    def polygamma(self, n: int) -> "Tensor":
+        """ψ⁽ⁿ⁾; only n = 0 (digamma) is here."""
+        if n != 0:
+            raise NotImplementedError("polygamma is supported for n = 0 (digamma) only")
+        return self.digamma()
 
     def trunc(self) -> "Tensor":
         return S.Trunc.apply(self) if self.dtype.is_floating_point else self.clone()

@@ -328,3 +328,24 @@ class Pinv(Op):
         eye_m, eye_n = xp.eye(a.shape[-2], dtype=a.dtype), xp.eye(a.shape[-1], dtype=a.dtype)
         return (-t(out) @ out_grad @ t(out) + (eye_m - a @ out) @ t(out_grad) @ out @ t(out)
                 + t(out) @ out @ t(out_grad) @ (eye_n - out @ a))
+
+
+class BlockDiag(Op):
+    """out = the matrices on the diagonal of one matrix;  each gradient is its block of out_grad"""
+    torch_name = "BlockDiagBackward0"
+
+    def forward(self, *matrices):
+        rows = sum(m.shape[0] for m in matrices)
+        cols = sum(m.shape[1] for m in matrices)
+        out = self.xp.zeros((rows, cols), dtype=matrices[0].dtype)
+        corners, r, c = [], 0, 0
+        for m in matrices:
+            out[r:r + m.shape[0], c:c + m.shape[1]] = m
+            corners.append((r, c, m.shape))
+            r, c = r + m.shape[0], c + m.shape[1]
+        self.save(corners)
+        return out
+
+    def backward(self, out_grad):
+        (corners,) = self.saved
+        return tuple(out_grad[r:r + shape[0], c:c + shape[1]] for r, c, shape in corners)
