@@ -232,7 +232,9 @@ def gamma_family(xp: ModuleType, name: str, array: Any) -> Any:
     series in ``_polygamma_numpy``."""
     if xp is not np:
         import cupyx.scipy.special as special
-        return special.gammaln(array) if name == "lgamma" else special.polygamma(0 if name == "digamma" else 1, array)
+        if name == "trigamma":
+            return special.polygamma(xp.asarray(1, dtype=array.dtype), array)
+        return special.gammaln(array) if name == "lgamma" else special.digamma(array)
     if name != "lgamma":
         return _polygamma_numpy(array.astype(np.float64), name == "trigamma").astype(array.dtype, copy=False)
     import math
