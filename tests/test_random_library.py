@@ -161,10 +161,11 @@ def _train(fw, dtype, steps: int = 20):
     return np.array(losses)
 
 
-@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-10), ("float32", 1e-4)])
+@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-10), ("float32", 1e-5)])
 def test_dropout_mlp_on_shuffled_batches_reaches_pytorchs_losses(dtype, rtol):
     """Same init, masks and batch order; the losses then differ only by arithmetic rounding
-    (float32: matmul summation order, compounded over 20 steps of momentum SGD)."""
+    (float32: the matmuls sum in another order, compounded over 20 steps of momentum SGD; measured
+    1.2e-7 relative, so 1e-5 leaves room for other BLAS builds)."""
     np.testing.assert_allclose(_train(tg, dtype), _train(torch, dtype), rtol=rtol)
 
 
