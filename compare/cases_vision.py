@@ -82,6 +82,13 @@ for name, shape, build in [
         ("Upsample_linear", (2, 2, 4), lambda ns: ns.nn.Upsample(scale_factor=2.5, mode="linear")),
         ("Upsample_linear_align_corners", (2, 2, 4),
          lambda ns: ns.nn.Upsample(size=7, mode="linear", align_corners=True)),
+        ("Upsample_nearest_exact", (1, 2, 3, 5), lambda ns: ns.nn.Upsample(scale_factor=1.5, mode="nearest-exact")),
+        ("Upsample_nearest_exact_1d", (1, 2, 7), lambda ns: ns.nn.Upsample(size=3, mode="nearest-exact")),
+        ("Upsample_bicubic", (1, 2, 3, 4), lambda ns: ns.nn.Upsample(scale_factor=2, mode="bicubic")),
+        ("Upsample_bicubic_align_corners_down", (1, 1, 5, 6),
+         lambda ns: ns.nn.Upsample(size=(3, 4), mode="bicubic", align_corners=True)),
+        ("Upsample_trilinear", (1, 1, 2, 3, 2), lambda ns: ns.nn.Upsample(scale_factor=(1.5, 2, 2), mode="trilinear")),
+        ("Upsample_area", (1, 2, 5, 7), lambda ns: ns.nn.Upsample(size=(2, 3), mode="area")),
         ("UpsamplingNearest2d", (1, 2, 2, 3), lambda ns: ns.nn.UpsamplingNearest2d(scale_factor=2)),
         ("UpsamplingBilinear2d", (1, 2, 2, 3), lambda ns: ns.nn.UpsamplingBilinear2d(size=(4, 5))),
         ("PixelShuffle", (2, 8, 2, 3), lambda ns: ns.nn.PixelShuffle(2)),
@@ -93,6 +100,8 @@ case("F.interpolate_nearest", lambda ns, x: F(ns).interpolate(x, scale_factor=(2
 case("F.interpolate_bilinear", lambda ns, x: F(ns).interpolate(x, size=(4, 3), mode="bilinear", align_corners=False),
      farg(2, 1, 3, 5), kind="op",
      shapes=sizes(SIDE, SIDE, SIDE, SIDE))
+case("F.interpolate_bicubic", lambda ns, x: F(ns).interpolate(x, scale_factor=1.7, mode="bicubic"), farg(1, 2, 3, 3),
+     kind="op", shapes=sizes(SIDE, SIDE, SIDE, SIDE))
 case("F.interpolate_bilinear_recompute", lambda ns, x: F(ns).interpolate(
     x, scale_factor=1.6, mode="bilinear", recompute_scale_factor=True), farg(1, 1, 3, 4), kind="op",
      shapes=sizes(SIDE, SIDE, SIDE, SIDE))

@@ -70,6 +70,9 @@ def same_error(call):
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 1, 2, 2)),
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 1, 2, 2), size=(2, 3, 4)),
     lambda ns: ns.nn.functional.pixel_shuffle(ns.zeros(1, 3, 2, 2), 2),
+    lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 2, 3), scale_factor=2, mode="bilinear"),
+    lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 2, 3, 3), scale_factor=2, mode="trilinear"),
+    lambda ns: ns.nn.functional.interpolate(ns.zeros(2, 3), scale_factor=2),
 ], ids=lambda f: "")
 def test_errors_as_pytorch(call):
     same_error(call)
@@ -286,8 +289,8 @@ def test_interpolate_output_sizes_as_pytorch():
 def test_unsupported_options_raise():
     with pytest.raises(NotImplementedError, match="antialias"):
         tg.nn.functional.interpolate(tg.zeros(1, 1, 4, 4), scale_factor=2, mode="bilinear", antialias=True)
-    with pytest.raises(NotImplementedError, match="bicubic"):
-        tg.nn.functional.interpolate(tg.zeros(1, 1, 4, 4), scale_factor=2, mode="bicubic")
+    with pytest.raises(NotImplementedError, match="lanczos"):
+        tg.nn.functional.interpolate(tg.zeros(1, 1, 4, 4), scale_factor=2, mode="lanczos")
     with pytest.raises(NotImplementedError, match="negative padding"):
         tg.nn.functional.pad(tg.zeros(1, 4, 4), (-1, 1), mode="reflect")
 

@@ -3,7 +3,7 @@
 Reflect, replicate and circular padding and nearest-neighbour upsampling read, for output
 position i along an axis, the input at one index ``source[i]`` (reflect: ... 2 1 | 0 1 2 3 | 2 1
 ...; replicate: 0 0 | 0 1 2 3 | 3 3; circular: 2 3 | 0 1 2 3 | 0 1). (Bi)linear interpolation reads
-two neighbours with weights λ and 1 − λ. So one op covers them all: per axis a short list of
+two neighbours with weights λ and 1 − λ, bicubic four. So one op covers them all: per axis a short list of
 *taps* (index array, weight array or None),
 
     out[..., i, ...] = Σ_taps  w_t[i] · x[..., idx_t[i], ...]
@@ -99,6 +99,26 @@ class UpsampleNearest2d(AxisTaps):
 
 class UpsampleNearest3d(AxisTaps):
     torch_name = "UpsampleNearest3DBackward0"
+
+
+class UpsampleNearestExact1d(AxisTaps):
+    torch_name = "UpsampleNearestExact1DBackward0"
+
+
+class UpsampleNearestExact2d(AxisTaps):
+    torch_name = "UpsampleNearestExact2DBackward0"
+
+
+class UpsampleNearestExact3d(AxisTaps):
+    torch_name = "UpsampleNearestExact3DBackward0"
+
+
+class UpsampleTrilinear3d(AxisTaps):
+    torch_name = "UpsampleTrilinear3DBackward0"
+
+
+class UpsampleBicubic2d(AxisTaps):
+    torch_name = "UpsampleBicubic2DBackward0"
 
 
 class UpsampleLinear1d(AxisTaps):

@@ -1,4 +1,5 @@
-"""``F.interpolate`` (modes ``nearest``, ``linear``, ``bilinear``), ``F.upsample`` and
+"""``F.interpolate`` (modes ``nearest``, ``nearest-exact``, ``linear``, ``bilinear``, ``bicubic``,
+``trilinear``, ``area``), ``F.upsample`` and
 ``F.pixel_shuffle``. The index and weight rules are PyTorch's, computed in the input's dtype as
 its kernels do; the op is ``ops/resample.py`` (a gather per axis, scatter-add backward).
 
@@ -20,7 +21,10 @@ from ...tensor import Tensor
 __all__ = ["interpolate", "upsample", "pixel_shuffle"]
 
 _NEAREST = {1: R.UpsampleNearest1d, 2: R.UpsampleNearest2d, 3: R.UpsampleNearest3d}
-_LINEAR = {"linear": (1, R.UpsampleLinear1d), "bilinear": (2, R.UpsampleBilinear2d)}
+_NEAREST_EXACT = {1: R.UpsampleNearestExact1d, 2: R.UpsampleNearestExact2d, 3: R.UpsampleNearestExact3d}
+_LINEAR = {"linear": (1, R.UpsampleLinear1d), "bilinear": (2, R.UpsampleBilinear2d),
+           "trilinear": (3, R.UpsampleTrilinear3d), "bicubic": (2, R.UpsampleBicubic2d)}
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution constant
 
 
 def _scale(dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> Any:
@@ -42,6 +46,36 @@ def _nearest_taps(xp: Any, n_in: int, n_out: int, factor: float | None) -> list:
         scale = np.float32(1.0 / factor) if factor is not None and factor > 0 else np.float32(n_in) / np.float32(n_out)
         index = np.minimum(np.floor(i.astype(np.float32) * scale).astype(np.int64), n_in - 1)
     return [(xp.asarray(index), None)]
+
+
+def _nearest_exact_taps(xp: Any, n_in: int, n_out: int, factor: float | None) -> list:
+    """'nearest-exact': the input pixel whose centre is nearest, ⌊(i + ½) · scale⌋ (float32, as PyTorch)."""
+    scale = np.float32(1.0 / factor) if factor is not None and factor > 0 else np.float32(n_in) / np.float32(n_out)
+    source = ((np.arange(n_out) + 0.5) * np.float64(scale)).astype(np.float32)
+    return [(xp.asarray(np.minimum(np.floor(source).astype(np.int64), n_in - 1)), None)]
+
+
+def _cubic_taps(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> list:
+    """Four taps around the source point t ∈ [0, 1) past x[k] (indices clamped to the edge), with
+    Keys' cubic convolution weights (A = −0.75): for the inner pair w(s) = ((A+2)s − (A+3))s² + 1
+    at s = t and 1 − t, for the outer pair w(s) = ((As − 5A)s + 8A)s − 4A at s = 1 + t and 2 − t."""
+    scale = _scale(dtype, n_in, n_out, factor, align_corners)
+    i = np.arange(n_out).astype(dtype)
+    source = scale * i if align_corners else scale * (i + dtype.type(0.5)) - dtype.type(0.5)  # no clamp at 0
+    low = np.minimum(np.floor(source).astype(np.int64), n_in - 1)
+    t = np.clip(source - low.astype(dtype), 0, 1).astype(dtype)
+    a = dtype.type(_CUBIC_A)
+
+    def inner(s: Any) -> Any:
+        return ((a + 2) * s - (a + 3)) * s * s + 1
+
+    def outer(s: Any) -> Any:
+        return ((a * s - 5 * a) * s + 8 * a) * s - 4 * a
+
+    one = dtype.type(1)
+    weights = (outer(t + one), inner(t), inner(one - t), outer((one - t) + one))
+    return [(xp.asarray(np.clip(low - 1 + k, 0, n_in - 1)), xp.asarray(w.astype(dtype)))
+            for k, w in enumerate(weights)]
 
 
 def _linear_taps(xp: Any, dtype: Any, n_in: int, n_out: int, factor: float | None, align_corners: bool) -> list:
@@ -105,18 +139,25 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise NotImplementedError("interpolate(antialias=True) is not supported")
     xp, dtype = input._xp, np.dtype(input._data.dtype)
     spatial = list(zip(range(2, input.ndim), input.shape[2:], out_size, factors))
-    if mode == "nearest" and dim in _NEAREST:
-        axes = [(axis, _nearest_taps(xp, n, m, f)) for axis, n, m, f in spatial]
-        return _NEAREST[dim].apply(input, axes=axes)
-    if mode in _LINEAR:
+    if dim in _NEAREST and mode in ("nearest", "nearest-exact"):
+        taps, ops = (_nearest_taps, _NEAREST) if mode == "nearest" else (_nearest_exact_taps, _NEAREST_EXACT)
+        return ops[dim].apply(input, axes=[(axis, taps(xp, n, m, f)) for axis, n, m, f in spatial])
+    if dim in (1, 2) and mode == "area":  # PyTorch's 'area' is adaptive average pooling
+        from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+        return (adaptive_avg_pool1d if dim == 1 else adaptive_avg_pool2d)(input, out_size)
+    if mode in _LINEAR and dim in (1, 2, 3):
         want, op = _LINEAR[mode]
         if dim != want:
             raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {want + 2}D input")
-        axes = [(axis, _linear_taps(xp, dtype, n, m, f, align_corners)) for axis, n, m, f in spatial]
+        taps = _cubic_taps if mode == "bicubic" else _linear_taps
+        axes = [(axis, taps(xp, dtype, n, m, f, align_corners)) for axis, n, m, f in spatial]
         return op.apply(input, axes=axes)
-    raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
-                              f"the modes: nearest | linear | bilinear (got {mode})" if mode in ("nearest", "linear",
-                              "bilinear") else f"interpolate(mode={mode!r}) is not supported")
+    if mode in ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact") \
+            and input.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+                                  "the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
+    raise NotImplementedError(f"interpolate(mode={mode!r}) is not supported for {input.ndim}D input")
 
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
