@@ -141,6 +141,15 @@ case("GRU_dropout_training_packed", seeded(lambda ns: ns.nn.GRU(I, H, num_layers
 case("RNN_dropout_training", seeded(lambda ns: ns.nn.RNN(I, H, num_layers=2, dropout=0.6, batch_first=True)),
      BATCH_FIRST, pairings=CPU_ONLY, gradcheck=False)
 
+# LSTM with projections: h = W_hr (o ⊙ tanh c) has proj_size (2) columns, c keeps hidden_size
+case("LSTM_proj_size_h0", layer(lambda ns: ns.nn.LSTM(I, H, proj_size=2)), SEQ, farg(1, N, 2), farg(1, N, H))
+case("LSTM_proj_size_packed_bidirectional_h0",
+     packed(lambda ns: ns.nn.LSTM(I, H, num_layers=2, bidirectional=True, proj_size=2), with_state=True), SEQ,
+     farg(4, N, 2), farg(4, N, H), gradcheck=False)
+case("LSTM_proj_size_2_layers_batch_first", layer(lambda ns: ns.nn.LSTM(I, H, num_layers=2, proj_size=3,
+                                                                        batch_first=True)), BATCH_FIRST,
+     gradcheck=False)
+
 case("LSTM_packed_batch_first", packed(lambda ns: ns.nn.LSTM(I, H, batch_first=True), batch_first=True),
      BATCH_FIRST)
 case("GRU_batch_first_h0", layer(lambda ns: ns.nn.GRU(I, H, batch_first=True)), BATCH_FIRST, STATE, gradcheck=False)

@@ -16,6 +16,7 @@ CONFIGS = [
     ("RNN", dict()),
     ("RNN", dict(nonlinearity="relu", num_layers=2, bias=False)),
     ("LSTM", dict(num_layers=2, bidirectional=True, batch_first=True)),
+    ("LSTM", dict(num_layers=2, bidirectional=True, proj_size=3, bias=False)),
     ("GRU", dict(bidirectional=True, dropout=0.25, num_layers=3)),
 ]
 
@@ -97,8 +98,6 @@ def test_construction_errors_and_warning():
     same_error(lambda: tg.nn.RNN(3, 4, nonlinearity="gelu"), lambda: torch.nn.RNN(3, 4, nonlinearity="gelu"))
     same_error(lambda: tg.nn.GRU(3, 4, proj_size=2), lambda: torch.nn.GRU(3, 4, proj_size=2))
     same_error(lambda: tg.nn.LSTM(3, 4, proj_size=4), lambda: torch.nn.LSTM(3, 4, proj_size=4))
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        tg.nn.LSTM(3, 4, proj_size=2)
     with pytest.warns(UserWarning, match="dropout option adds dropout after all but last recurrent layer"):
         tg.nn.GRU(3, 4, dropout=0.5)
 
@@ -146,12 +145,13 @@ def test_cell_errors_match_torch(cls):
 
 def _objective(model, x, hx, weights):
     out, hidden = model(x, hx)
-    hidden = tg.cat(hidden) if isinstance(hidden, tuple) else hidden
+    hidden = tg.cat(hidden, dim=-1) if isinstance(hidden, tuple) else hidden
     return (out * weights[0]).sum() + (hidden * weights[1]).sum()
 
 
 @pytest.mark.parametrize("cls,kwargs", [("RNN", dict(num_layers=2, bidirectional=True)),
                                         ("LSTM", dict(num_layers=2, bidirectional=True)),
+                                        ("LSTM", dict(bidirectional=True, proj_size=1)),
                                         ("GRU", dict(num_layers=2, bidirectional=True, bias=False))])
 def test_every_parameter_gradient_matches_finite_differences(cls, kwargs):
     """Central differences in float64 over every parameter element (the registry's finite-difference
@@ -159,10 +159,14 @@ def test_every_parameter_gradient_matches_finite_differences(cls, kwargs):
     tg.manual_seed(1)
     model = getattr(tg.nn, cls)(2, 2, **kwargs).double()
     rng = np.random.default_rng(0)
+    states = model.num_layers * (2 if model.bidirectional else 1)
     x = tg.tensor(rng.standard_normal((3, 2, 2)))
-    h = tg.tensor(rng.standard_normal((4, 2, 2)))
-    hx = (h, tg.tensor(rng.standard_normal((4, 2, 2)))) if cls == "LSTM" else h
-    weights = [tg.tensor(rng.standard_normal((3, 2, 4))), tg.tensor(rng.standard_normal((8 if cls == "LSTM" else 4, 2, 2)))]
+    h = tg.tensor(rng.standard_normal((states, 2, kwargs.get("proj_size", 2))))
+    hx = (h, tg.tensor(rng.standard_normal((states, 2, 2)))) if cls == "LSTM" else h
+    with tg.no_grad():
+        out, hidden = model(x, hx)
+    hidden = tg.cat(hidden, dim=-1) if cls == "LSTM" else hidden
+    weights = [tg.tensor(rng.standard_normal(tuple(out.shape))), tg.tensor(rng.standard_normal(tuple(hidden.shape)))]
     _objective(model, x, hx, weights).backward()
     eps = 1e-6
     with tg.no_grad():

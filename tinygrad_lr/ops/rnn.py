@@ -56,7 +56,7 @@ def _step(xp: Any, mode: str, gx: Any, gh: Any, h_prev: Any, c_prev: Any) -> tup
     if mode == "RNN_RELU":
         h = xp.maximum(gx + gh, 0)
         return h, None, (h,)
-    H = h_prev.shape[1]
+    H = gx.shape[1] // GATES[mode]
     if mode == "LSTM":
         pre = gx + gh
         gates = _sigmoid(xp, pre)  # one call for i, f and o (the g quarter, computed too, is not used)
@@ -105,20 +105,24 @@ def _step_backward(xp: Any, mode: str, dh: Any, dc: Any, saved: tuple) -> tuple[
 class RecurrentLayer(Op):
     """One layer, one direction, over a whole (packed) sequence.
 
-    Inputs: x (S, input_size) packed rows, h0 (N, H), c0 (N, H) for LSTM only, W_ih, W_hh, and
-    b_ih, b_hh when ``bias``. The one output array stacks, along rows, the S per-step outputs
-    (when ``outputs``), the final h (N rows) and, for LSTM, the final c (N rows); the caller slices
-    them apart. The backward follows the module docstring, step by step in reverse.
+    Inputs: x (S, input_size) packed rows, h0 (N, P), c0 (N, H) for LSTM only, W_ih, W_hh, then
+    b_ih, b_hh when ``bias`` and W_hr when ``proj`` (an LSTM with projections: the state is
+    h = m W_hrᵀ with m = o ⊙ tanh(c), so P = proj_size; otherwise P = H and h = m). The one output
+    array is flat: the S per-step outputs (when ``outputs``), the final h and, for LSTM, the final
+    c, each raveled, one after the other; the caller cuts them apart. The backward follows the
+    module docstring, step by step in reverse; with projections dm = dh W_hr first, and
+    grad_W_hr = Σ over rows of dhᵀ m.
     """
     torch_name = "RecurrentLayerBackward0"
 
     def forward(self, x, h0, *rest, mode: str, batch_sizes: tuple[int, ...], reverse: bool = False,
-                bias: bool = True, outputs: bool = True):
+                bias: bool = True, proj: bool = False, outputs: bool = True):
         xp = self.xp
         lstm = mode == "LSTM"
         c0, rest = (rest[0], rest[1:]) if lstm else (None, rest)
         w_ih, w_hh = rest[0], rest[1]
         b_ih, b_hh = (rest[2], rest[3]) if bias else (None, None)
+        w_hr = rest[-1] if proj else None
         gx = xp.dot(x, w_ih.T)
         if bias:
             gx += b_ih
@@ -127,6 +131,7 @@ class RecurrentLayer(Op):
         S = x.shape[0]
         h_prev_rows = xp.empty((S, h.shape[1]), dtype=h.dtype)  # h_{t-1} of every row, for grad_W_hh
         out = xp.empty((S, h.shape[1]), dtype=h.dtype) if outputs else None
+        m_rows = xp.empty((S, c.shape[1]), dtype=h.dtype) if proj else None  # m = o ⊙ tanh(c), for grad_W_hr
         offsets = [0]
         for size in batch_sizes[:-1]:
             offsets.append(offsets[-1] + size)
@@ -144,31 +149,39 @@ class RecurrentLayer(Op):
             # h_prev from h_prev_rows and a copy of c_prev: the state arrays are overwritten next
             h_new, c_new, saved = _step(xp, mode, gx[lo:lo + bs], gh, h_prev_rows[lo:lo + bs],
                                         None if c is None else c[:bs].copy())
+            if proj:
+                m_rows[lo:lo + bs] = h_new
+                h_new = xp.dot(h_new, w_hr.T)
             h[:bs] = h_new
             if lstm:
                 c[:bs] = c_new
             if outputs:
                 out[lo:lo + bs] = h_new
             saved_steps.append(saved)
-        self.save(mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, h_prev_rows, bias, outputs)
+        self.save(mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, w_hr, h_prev_rows, m_rows,
+                  h0.shape, None if c0 is None else c0.shape, bias, outputs)
         parts = ([out] if outputs else []) + [h] + ([c] if lstm else [])
-        return xp.concatenate(parts, axis=0) if len(parts) > 1 else h
+        return xp.concatenate([part.reshape(-1) for part in parts])
 
     def backward(self, out_grad):
-        mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, h_prev_rows, bias, outputs = self.saved
+        (mode, batch_sizes, offsets, steps, saved_steps, x, w_ih, w_hh, w_hr, h_prev_rows, m_rows, h_shape, c_shape,
+         bias, outputs) = self.saved
         xp = self.xp
-        S = x.shape[0]
-        N = (out_grad.shape[0] - (S if outputs else 0)) // (2 if mode == "LSTM" else 1)
-        start = S if outputs else 0
-        g_out = out_grad[:S] if outputs else None
-        dh = out_grad[start:start + N].copy()
-        dc = out_grad[start + N:].copy() if mode == "LSTM" else None
+        S, (N, P) = x.shape[0], h_shape
+        start = S * P if outputs else 0
+        g_out = out_grad[:start].reshape(S, P) if outputs else None
+        dh = out_grad[start:start + N * P].reshape(N, P).copy()
+        dc = out_grad[start + N * P:].reshape(c_shape).copy() if mode == "LSTM" else None
+        dh_rows = xp.empty((S, P), dtype=x.dtype) if w_hr is not None else None  # dh of every row, for grad_W_hr
         G = w_hh.shape[0]
         dgx = xp.empty((S, G), dtype=x.dtype)
         dgh = dgx if mode != "GRU" else xp.empty((S, G), dtype=x.dtype)
         for t, saved in zip(reversed(steps), reversed(saved_steps)):
             lo, bs = offsets[t], batch_sizes[t]
             dh_t = dh[:bs] + g_out[lo:lo + bs] if outputs else dh[:bs]
+            if w_hr is not None:
+                dh_rows[lo:lo + bs] = dh_t
+                dh_t = xp.dot(dh_t, w_hr)  # dm = dh W_hr
             dgx_t, dgh_t, direct, dc_prev = _step_backward(xp, mode, dh_t, None if dc is None else dc[:bs], saved)
             dgx[lo:lo + bs] = dgx_t
             if dgh is not dgx:
@@ -187,4 +200,6 @@ class RecurrentLayer(Op):
         if bias:
             grads.append(sum_leading(dgx, 1) if needs[k + 2] else None)
             grads.append(sum_leading(dgh, 1) if needs[k + 3] else None)
+        if w_hr is not None:
+            grads.append(xp.dot(dh_rows.T, m_rows) if needs[-1] else None)
         return tuple(grads)

@@ -80,7 +80,7 @@ class RNNCellBase(Module):
             raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
                                f"{_type_name(self.weight_ih)}")
         weights = [self.weight_ih, self.weight_hh] + ([self.bias_ih, self.bias_hh] if self.bias else [])
-        _, h, c = _run_layer(self.mode, input, states[0], states[1] if len(states) > 1 else None, weights,
+        _, h, c = _run_layer(self.mode, input, states[0], states[1] if len(states) > 1 else None, weights, self.bias,
                              (input.size(0),), outputs=False)
         # the names of the nodes PyTorch's cells end with: tanh/relu, h = n + z(h' - n), h = o·tanh(c), c = f·c' + i·g
         h = _named(h, {"RNN_TANH": "TanhBackward0", "RNN_RELU": "ReluBackward0", "GRU": "AddBackward0",

@@ -32,17 +32,20 @@ from ..utils.rnn import PackedSequence
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
 
 
-def _run_layer(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, weights: list[Tensor],
+def _run_layer(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, weights: list[Tensor], bias: bool,
                batch_sizes: tuple[int, ...], reverse: bool = False, outputs: bool = True) -> tuple:
-    """One layer and direction: (per-step outputs or None, final h, final c or None)."""
+    """One layer and direction: (per-step outputs or None, final h, final c or None). ``weights``
+    in PyTorch's order: W_ih, W_hh, then b_ih, b_hh with ``bias``, then W_hr for projections."""
     inputs = [x, h0] + ([c0] if mode == "LSTM" else []) + list(weights)
-    result = RecurrentLayer.apply(*inputs, mode=mode, batch_sizes=batch_sizes, reverse=reverse,
-                                  bias=len(weights) == 4, outputs=outputs)
-    S, N = (x.shape[0] if outputs else 0), h0.shape[0]
-    out = result[:S] if outputs else None
-    if mode != "LSTM":
-        return out, (result[S:] if outputs else result), None
-    return out, result[S:S + N], result[S + N:]
+    proj = len(weights) > (4 if bias else 2)
+    result = RecurrentLayer.apply(*inputs, mode=mode, batch_sizes=batch_sizes, reverse=reverse, bias=bias,
+                                  proj=proj, outputs=outputs)
+    # the result is flat: [outputs (S, P)] [h (N, P)] [c (N, H)], cut apart here
+    S, (N, P) = (x.shape[0] if outputs else 0), h0.shape
+    out = result[:S * P].reshape(S, P) if outputs else None
+    h = result[S * P:(S + N) * P].reshape(N, P)
+    c = result[(S + N) * P:].reshape(c0.shape) if mode == "LSTM" else None
+    return out, h, c
 
 
 class RNNBase(Module):
@@ -80,22 +83,24 @@ class RNNBase(Module):
             raise ValueError("proj_size should be a positive integer or zero to disable projections")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if proj_size > 0:
-            raise NotImplementedError("LSTM with proj_size > 0 is not supported by tinygrad_lr")
         if mode not in GATES:
             raise ValueError("Unrecognized RNN mode: " + mode)
         gate_size = GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size  # the width of h
         for layer in range(num_layers):
             for direction in range(directions):
-                layer_input_size = input_size if layer == 0 else hidden_size * directions
-                shapes = [(gate_size, layer_input_size), (gate_size, hidden_size)]
+                layer_input_size = input_size if layer == 0 else real_hidden_size * directions
+                shapes = [(gate_size, layer_input_size), (gate_size, real_hidden_size)]
                 names = ["weight_ih_l{}{}", "weight_hh_l{}{}"]
                 if bias:
                     shapes += [(gate_size,), (gate_size,)]
                     names += ["bias_ih_l{}{}", "bias_hh_l{}{}"]
+                if proj_size > 0:
+                    shapes += [(proj_size, hidden_size)]
+                    names += ["weight_hr_l{}{}"]
                 names = [n.format(layer, "_reverse" if direction == 1 else "") for n in names]
                 for name, shape in zip(names, shapes):
                     setattr(self, name, Parameter(empty(shape, device=device, dtype=dtype)))
@@ -153,7 +158,8 @@ class RNNBase(Module):
             mini_batch = int(batch_sizes[0])
         else:
             mini_batch = input.size(0) if self.batch_first else input.size(1)
-        return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, self.hidden_size)
+        return (self.num_layers * (2 if self.bidirectional else 1), mini_batch,
+                self.proj_size if self.proj_size > 0 else self.hidden_size)
 
     def check_hidden_size(self, hx: Tensor, expected: tuple[int, int, int],
                           msg: str = "Expected hidden size {}, got {}") -> None:
@@ -168,9 +174,15 @@ class RNNBase(Module):
         return hx if permutation is None else hx.index_select(1, permutation)
 
     # ----------------------------------------------------------------------------------- forward
-    def _zeros_state(self, input: Tensor, batch: int) -> Tensor:
-        return zeros(self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size,
-                     dtype=input.dtype, device=input.device)
+    def _zeros_state(self, input: Tensor, batch: int, cell: bool = False) -> Tensor:  # noqa: A002
+        size = self.proj_size if self.proj_size > 0 and not cell else self.hidden_size
+        return zeros(self.num_layers * (2 if self.bidirectional else 1), batch, size, dtype=input.dtype,
+                     device=input.device)
+
+    def _initial_state(self, input: Tensor, batch: int) -> Any:  # noqa: A002
+        if self.mode != "LSTM":
+            return self._zeros_state(input, batch)
+        return self._zeros_state(input, batch), self._zeros_state(input, batch, cell=True)
 
     def _stack(self, data: Tensor, batch_sizes: tuple[int, ...], h0: Tensor, c0: Tensor | None) -> tuple:
         """Every layer over packed rows ``data``: (last layer's output rows, h_n, c_n or None)."""
@@ -181,7 +193,7 @@ class RNNBase(Module):
             for direction in range(directions):
                 k = layer * directions + direction
                 out, h, c = _run_layer(self.mode, data, h0[k], None if c0 is None else c0[k],
-                                       self.all_weights[k], batch_sizes, reverse=direction == 1)
+                                       self.all_weights[k], self.bias, batch_sizes, reverse=direction == 1)
                 outputs.append(out)
                 finals_h.append(h)
                 finals_c.append(c)
@@ -195,7 +207,7 @@ class RNNBase(Module):
         the cat of the two directions, the oneDNN node of a float32 LSTM, else the stack of the steps."""
         if self.bidirectional:
             return "CatBackward0"
-        if self.mode == "LSTM" and out.dtype is dtypes.float32:
+        if self.mode == "LSTM" and out.dtype is dtypes.float32 and self.proj_size == 0:  # oneDNN has no projections
             return "MkldnnRnnLayerBackward0"
         return "StackBackward0"
 
@@ -206,7 +218,7 @@ class RNNBase(Module):
             data, batch_sizes_tensor, sorted_indices, unsorted_indices = input
             batch_sizes = tuple(int(b) for b in batch_sizes_tensor.tolist())
             if hx is None:
-                hx = (self._zeros_state(data, batch_sizes[0]),) * 2 if lstm else self._zeros_state(data, batch_sizes[0])
+                hx = self._initial_state(data, batch_sizes[0])
             else:
                 hx = self.permute_hidden(hx, sorted_indices)
             self.check_forward_args(data, hx, batch_sizes_tensor)
@@ -236,7 +248,7 @@ class RNNBase(Module):
                 hx = tuple(t.unsqueeze(1) for t in hx) if lstm else hx.unsqueeze(1)
         batch = input.size(batch_dim)
         if hx is None:
-            hx = (self._zeros_state(input, batch),) * 2 if lstm else self._zeros_state(input, batch)
+            hx = self._initial_state(input, batch)
         self.check_forward_args(input, hx, None)
         x = input.transpose(0, 1) if self.batch_first else input  # time-major (T, N, input_size)
         T, N = x.shape[0], x.shape[1]
@@ -271,13 +283,14 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """Gates i, f, g, o = σ, σ, tanh, σ of x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh;
-    c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t). ``proj_size`` > 0 is not supported."""
+    c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t), projected to h_t = W_hr h_t when ``proj_size`` > 0."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
     def get_expected_cell_size(self, input: Tensor, batch_sizes: Any) -> tuple[int, int, int]:  # noqa: A002
-        return self.get_expected_hidden_size(input, batch_sizes)
+        layers, mini_batch, _ = self.get_expected_hidden_size(input, batch_sizes)
+        return (layers, mini_batch, self.hidden_size)
 
     def check_forward_args(self, input: Tensor, hidden: Any, batch_sizes: Any) -> None:  # noqa: A002
         self.check_input(input, batch_sizes)
