@@ -21,6 +21,8 @@ The step math (gate layouts as PyTorch's, pre = gx_t + gh_t with gh_t = h_{t-1} 
   h = o ⊙ tanh(c).  With dc' = dc + dh ⊙ o ⊙ (1 − tanh²c):  d o = dh ⊙ tanh c,  d i = dc' ⊙ g,
   d g = dc' ⊙ i,  d f = dc' ⊙ c_prev,  dc_prev = dc' ⊙ f;  through the nonlinearities
   d pre_i = d i · i(1 − i) (likewise f, o) and d pre_g = d g · (1 − g²).
+  With projections (``proj_size``) the state is h = m W_hrᵀ with m = o ⊙ tanh(c): dm = dh W_hr
+  takes dh's place above, and grad_W_hr = Σ dhᵀ m.
 * GRU:  r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h_prev.
   d n = dh ⊙ (1 − z),  d z = dh ⊙ (h_prev − n),  d pre_n = d n ⊙ (1 − n²),  d r = d pre_n ⊙ gh_n;
   so dgx = [d pre_r, d pre_z, d pre_n] but dgh = [d pre_r, d pre_z, d pre_n ⊙ r] (r multiplies
