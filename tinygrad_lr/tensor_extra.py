@@ -256,37 +256,14 @@ class ExtraMethods:
         return self._inplace_view(lambda t: t.transpose(dim0, dim1), "TransposeBackward1")
 
     # ------------------------------------------------------- in-place twins of the ops above
-    # Each goes through tensor_inplace's one recorded path (_inplace_from): self = op(self).
-    def index_fill_(self, dim: int, index: "Tensor", value: Any) -> "Tensor":
-        return self._inplace_from(lambda t: t.index_fill(dim, index, value))
-
-    def index_copy_(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
-        return self._inplace_from(lambda t: t.index_copy(dim, index, source))
-
+    # Each goes through tensor_inplace's one recorded path (_inplace_from): self = op(self). The
+    # one-line twins (index_fill_, tril_, lerp_, ...) are made for every op in tensor_inplace.py.
     def scatter_reduce_(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
                         include_self: bool = True) -> "Tensor":
         return self._inplace_from(lambda t: t.scatter_reduce(dim, index, src, reduce, include_self=include_self))
 
-    def clamp_min_(self, min: Any) -> "Tensor":  # noqa: A002
-        return self._inplace_from(lambda t: t.clamp_min(min))
-
-    def clamp_max_(self, max: Any) -> "Tensor":  # noqa: A002
-        return self._inplace_from(lambda t: t.clamp_max(max))
-
-    def lerp_(self, end: "Tensor", weight: Any) -> "Tensor":
-        return self._inplace_from(lambda t: t.lerp(end, weight))
-
-    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> "Tensor":
-        return self._inplace_from(lambda t: t.nan_to_num(nan, posinf, neginf))
-
     def cumsum_(self, dim: int) -> "Tensor":
         return self._inplace_from(lambda t: t.cumsum(dim))
-
-    def tril_(self, diagonal: int = 0) -> "Tensor":
-        return self._inplace_from(lambda t: t.tril(diagonal))
-
-    def triu_(self, diagonal: int = 0) -> "Tensor":
-        return self._inplace_from(lambda t: t.triu(diagonal))
 
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> "Tensor":
         """Write ``fill_value`` on the main diagonal (of every dim at once: a[i, i, ..., i]); for a

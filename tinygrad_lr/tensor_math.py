@@ -124,11 +124,6 @@ class MathMethods:
             return self.clone()
         return S.NanToNum.apply(self, nan=nan, posinf=posinf, neginf=neginf)
 
-    def square_(self) -> "Tensor":
-        self._check_inplace()
-        self._xp.multiply(self._data, self._data, out=self._data)
-        return self
-
     # ------------------------------------------------------------- tests (no gradient)
     def isinf(self) -> "Tensor":
         return _wrap(self, self._xp.isinf(self._data))
