@@ -223,6 +223,24 @@ def test_backward_hooks_with_several_inputs_outputs_and_a_number():
     run_both(scenario)
 
 
+def test_backward_hooks_leave_tensors_that_need_no_grad_alone():
+    """Inputs and outputs that need no gradient keep needing none inside the module; their
+    grad_input is zeros (PyTorch's materialized gradient, integer inputs too), grad_output None."""
+    def scenario(ns):
+        class M(ns.nn.Module):
+            def forward(self, x, index, y):
+                return x[index] + y[index], y * 2, x.detach()
+
+        m, seen = M(), []
+        m.register_full_backward_pre_hook(lambda mod, go: seen.append(arrays(go)))
+        m.register_full_backward_hook(lambda mod, gi, go: seen.append(arrays(gi)))
+        x = ns.tensor(X[0], requires_grad=True)
+        a, b, c = m(x, ns.tensor([0, 2]), ns.tensor(X[1], dtype=ns.float64))
+        a.sum().backward()
+        return [b.requires_grad, c.requires_grad, seen[0], seen[1], x.grad.numpy()]
+    run_both(scenario)
+
+
 def test_wrong_number_of_grads_from_a_backward_hook():
     messages = []
     for ns in (tg, torch):

@@ -62,31 +62,35 @@ class BackwardHookState:
         self.grad_outputs: tuple | None = None
         self.n_inputs = 0
         self.input_positions: list[int] | None = None  # None: no input requires grad
+        self.input_zeros: list[tuple[int, Tensor]] = []  # tensor inputs that need no grad: theirs is 0
         self.n_outputs = 0
         self.output_positions: list[int] = []
 
     def _wrap_side(self, values: Sequence[Any], on_grads: Callable) -> tuple[list[Any], list[int] | None]:
-        """Route the floating-point tensors among ``values`` through one hook node."""
-        positions = [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.dtype.is_floating_point]
-        tensors = [values[i] for i in positions]
-        if not (is_grad_enabled() and any(t.requires_grad for t in tensors)):
+        """Route the tensors among ``values`` that require grad through one hook node. The others
+        stay as they are (PyTorch marks them non-differentiable: they get no history here)."""
+        routed = [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
+        if not (routed and is_grad_enabled()):
             return list(values), None
+        tensors = [values[i] for i in routed]
         if len({t.dtype for t in tensors}) > 1:
-            raise NotImplementedError("Module backward hooks: tensors of different dtypes on one side of a module "
-                                      "are not supported")
+            raise NotImplementedError("Module backward hooks: tensors of different dtypes that require grad on one "
+                                      "side of a module are not supported")
         joined = BackwardHookFunction.apply(*tensors, on_grads=on_grads)
         out, start = list(values), 0
-        for i, t in zip(positions, tensors):
+        for i, t in zip(routed, tensors):
             if len(tensors) == 1:
                 out[i] = joined
             else:
                 out[i] = joined[start:start + t.numel()].view(t.shape)
             start += t.numel()
-        return out, positions
+        return out, routed
 
     def setup_input(self, args: tuple) -> tuple:
         new_args, self.input_positions = self._wrap_side(args, self._on_input_grads)
         self.n_inputs = len(args)
+        routed = self.input_positions or []
+        self.input_zeros = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor) and i not in routed]
         return tuple(new_args)
 
     def setup_output(self, result: Any) -> Any:
@@ -123,7 +127,10 @@ class BackwardHookState:
         return [_array_or_none(grads[i]) for i in self.output_positions]
 
     def _on_input_grads(self, arrays: list[Any]) -> list[Any]:
-        grads = _as_tensors(self.input_positions, arrays, self.n_inputs)
+        packed = list(_as_tensors(self.input_positions, arrays, self.n_inputs))
+        for i, tensor in self.input_zeros:  # as PyTorch: a zero gradient, not None, for these
+            packed[i] = Tensor._wrap(tensor._xp.zeros(tensor.shape, dtype=tensor._data.dtype), tensor.device)
+        grads = tuple(packed)
         if self.grad_outputs is None:  # the gradient reached the inputs without passing the output
             return list(arrays)
         for hook in self.full_hooks:
