@@ -23,14 +23,12 @@ T, N, I, H = 4, 3, 3, 4  # steps, batch, input size, hidden size: tiny, so finit
 LENGTHS = [3, 4, 1]      # a packed batch: unsorted, with a length-1 sequence
 
 
-# Why grad_fn names differ from PyTorch's, per family (Case.grad_fn_differs). Embedding's and
-# EmbeddingBag's match and stay checked.
+# Why grad_fn names differ from PyTorch's, per family (Case.grad_fn_differs). Embedding's,
+# EmbeddingBag's and nn.utils.rnn's match and stay checked.
 GRAD_FN_DIFFERS = {
     ("RNN", "LSTM", "GRU"): "the final nodes carry the names PyTorch's CPU kernels give them (checked against "
                             "live torch in tests/test_rnn.py); on CUDA PyTorch runs cuDNN and fused-cell kernels "
                             "whose nodes are named otherwise, and the harness has one setting per case",
-    ("nn.utils.rnn",): "padding and packing are built from indexing and cat here; PyTorch's are "
-                       "CopySlices/PackPaddedSequenceBackward0 nodes",
 }
 
 

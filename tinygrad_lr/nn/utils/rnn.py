@@ -148,12 +148,12 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     for t, size in enumerate(batch_sizes):
         index[t, :size] = np.arange(offset, offset + size)
         offset += size
-    if batch_first:
-        index = index.T
-    lengths = (index != pad_row).sum(axis=1 if batch_first else 0)
+    lengths = tensor((index != pad_row).sum(axis=0), dtype=dtypes.int64)
     padding = full((1, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
-    padded = cat([data, padding])[tensor(index, device=data.device)]
-    lengths = tensor(lengths, dtype=dtypes.int64)
+    # named as PyTorch's node (it copies the rows into a padded tensor), then transposed as PyTorch does
+    padded = _named(cat([data, padding])[tensor(index, device=data.device)], "torch::autograd::CopySlices")
+    if batch_first:
+        padded = padded.transpose(0, 1)
     if sequence.unsorted_indices is not None:
         padded = padded.index_select(0 if batch_first else 1, sequence.unsorted_indices)
         lengths = lengths[sequence.unsorted_indices.cpu()]
@@ -190,14 +190,16 @@ def pad_sequence(sequences: Any, batch_first: bool = False, padding_value: float
     first = sequences[0]
     padding = full((1, *rest), padding_value, dtype=first.dtype, device=first.device)
     stacked = cat([*sequences, padding])
-    return stacked[tensor(index if batch_first else index.T.copy(), device=first.device)]
+    return _named(stacked[tensor(index if batch_first else index.T.copy(), device=first.device)],
+                  "torch::autograd::CopySlices")  # PyTorch's name: it copies each sequence into place
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
     """The list of sequences inside a padded batch (the inverse of ``pad_sequence``)."""
-    if not batch_first:
+    if not batch_first:  # (PyTorch transposes its argument in place here; we leave it as it is)
         padded_sequences = padded_sequences.transpose(0, 1)
-    return [seq[:int(n)] for seq, n in zip(padded_sequences, lengths)]
+    steps = np.arange(padded_sequences.shape[1])
+    return [seq[tensor(steps < int(n), device=seq.device)] for seq, n in zip(padded_sequences, lengths)]
 
 
 def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
