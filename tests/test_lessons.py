@@ -49,7 +49,8 @@ def test_lessons_start_with_the_import_swap():
 
 @pytest.mark.parametrize("lesson,args,notes", [pytest.param(n, a, notes, id=n[:2]) for n, a, notes in LESSON_RUNS])
 def test_lesson_prints_what_pytorch_prints(lesson, args, notes, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # two processes share the cores; same numbers either way
+    # Two processes share the cores; one thread also makes PyTorch sum in the same order on any machine.
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.chdir(tmp_path)
     report = tmp_path / "report.json"
