@@ -92,7 +92,9 @@ for name, shape, build in [
         ("UpsamplingNearest2d", (1, 2, 2, 3), lambda ns: ns.nn.UpsamplingNearest2d(scale_factor=2)),
         ("UpsamplingBilinear2d", (1, 2, 2, 3), lambda ns: ns.nn.UpsamplingBilinear2d(size=(4, 5))),
         ("PixelShuffle", (2, 8, 2, 3), lambda ns: ns.nn.PixelShuffle(2)),
-        ("PixelShuffle_unbatched", (9, 2, 2), lambda ns: ns.nn.PixelShuffle(3))]:
+        ("PixelShuffle_unbatched", (9, 2, 2), lambda ns: ns.nn.PixelShuffle(3)),
+        ("PixelUnshuffle", (2, 2, 4, 6), lambda ns: ns.nn.PixelUnshuffle(2)),
+        ("PixelUnshuffle_unbatched", (1, 3, 6), lambda ns: ns.nn.PixelUnshuffle(3))]:
     case(name, layer(build), farg(*shape))
 
 case("F.interpolate_nearest", lambda ns, x: F(ns).interpolate(x, scale_factor=(2, 3)), farg(1, 2, 2, 2), kind="op",

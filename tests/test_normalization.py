@@ -70,6 +70,8 @@ def same_error(call):
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 1, 2, 2)),
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 1, 2, 2), size=(2, 3, 4)),
     lambda ns: ns.nn.functional.pixel_shuffle(ns.zeros(1, 3, 2, 2), 2),
+    lambda ns: ns.nn.functional.pixel_unshuffle(ns.zeros(2, 3, 5, 6), 2),
+    lambda ns: ns.nn.functional.pixel_unshuffle(ns.zeros(3, 2), 2),
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 2, 3), scale_factor=2, mode="bilinear"),
     lambda ns: ns.nn.functional.interpolate(ns.zeros(1, 2, 3, 3), scale_factor=2, mode="trilinear"),
     lambda ns: ns.nn.functional.interpolate(ns.zeros(2, 3), scale_factor=2),
@@ -103,7 +105,7 @@ def test_bad_batch_changes_no_state():
     lambda ns: ns.nn.CircularPad2d((1, 0, 2, 0)), lambda ns: ns.nn.Upsample(scale_factor=2),
     lambda ns: ns.nn.Upsample(size=(3, 4), mode="bilinear", align_corners=True),
     lambda ns: ns.nn.UpsamplingNearest2d(scale_factor=2), lambda ns: ns.nn.UpsamplingBilinear2d(size=5),
-    lambda ns: ns.nn.PixelShuffle(2), lambda ns: ns.nn.LocalResponseNorm(2),
+    lambda ns: ns.nn.PixelShuffle(2), lambda ns: ns.nn.PixelUnshuffle(3), lambda ns: ns.nn.LocalResponseNorm(2),
 ], ids=lambda f: "")
 def test_repr_parameters_and_buffers_as_pytorch(build):
     mine, theirs = build(tg), build(torch)

@@ -1,5 +1,5 @@
-"""``Upsample`` (and the older ``UpsamplingNearest2d`` / ``UpsamplingBilinear2d``) and
-``PixelShuffle``: the options, printed as PyTorch prints them; the math is ``F.interpolate``."""
+"""``Upsample`` (and the older ``UpsamplingNearest2d`` / ``UpsamplingBilinear2d``),
+``PixelShuffle`` and ``PixelUnshuffle``: the options, printed as PyTorch prints them; the math is ``F.interpolate``."""
 from __future__ import annotations
 
 from typing import Any
@@ -58,3 +58,17 @@ class PixelShuffle(Module):
 
     def extra_repr(self) -> str:
         return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """(*, C, H·r, W·r) → (*, C·r², H, W): PixelShuffle's inverse."""
+
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return V.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"

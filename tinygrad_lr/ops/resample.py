@@ -170,3 +170,24 @@ class PixelShuffle(Op):
             inverse[o] = i
         staged = tuple(grouped[o] for o in order)
         return out_grad.reshape(staged).transpose(inverse).reshape(shape)
+
+
+class PixelUnshuffle(Op):
+    """(N, C, H·r, W·r) → (N, C·r², H, W): PixelShuffle's inverse, a reshape and a transpose."""
+    torch_name = "PixelUnshuffleBackward0"
+
+    def forward(self, x, r: int):
+        *lead, c, h, w = x.shape
+        k = len(lead)
+        y = x.reshape(*lead, c, h // r, r, w // r, r)
+        order = tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3)
+        self.save(x.shape, y.shape, order)
+        return y.transpose(order).reshape(*lead, c * r * r, h // r, w // r)
+
+    def backward(self, out_grad):
+        shape, grouped, order = self.saved
+        inverse = [0] * len(order)
+        for i, o in enumerate(order):
+            inverse[o] = i
+        staged = tuple(grouped[o] for o in order)
+        return out_grad.reshape(staged).transpose(inverse).reshape(shape)

@@ -18,7 +18,7 @@ import numpy as np
 from ...ops import resample as R
 from ...tensor import Tensor
 
-__all__ = ["interpolate", "upsample", "pixel_shuffle"]
+__all__ = ["interpolate", "upsample", "pixel_shuffle", "pixel_unshuffle"]
 
 _NEAREST = {1: R.UpsampleNearest1d, 2: R.UpsampleNearest2d, 3: R.UpsampleNearest3d}
 _NEAREST_EXACT = {1: R.UpsampleNearestExact1d, 2: R.UpsampleNearestExact2d, 3: R.UpsampleNearestExact3d}
@@ -176,3 +176,16 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
                            f"upscale_factor, but input.size(-3)={input.shape[-3]} is not divisible by {r * r}")
     return R.PixelShuffle.apply(input, r=r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
+    """(*, C, H·r, W·r) → (*, C·r², H, W)."""
+    r = downscale_factor
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    for name, dim in (("height", -2), ("width", -1)):
+        if input.shape[dim] % r:
+            raise RuntimeError(f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
+                               f"input.size({dim})={input.shape[dim]} is not divisible by {r}")
+    return R.PixelUnshuffle.apply(input, r=r)
