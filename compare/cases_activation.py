@@ -111,3 +111,18 @@ register(Case("F.prelu", fn=lambda ns, x, w: ns.nn.functional.prelu(x, w), kind=
 register(Case("F.prelu_single", fn=lambda ns, x, w: ns.nn.functional.prelu(x, w), kind="op",
               args=(farg(5, **AWAY_FROM_0), farg(1, low=0.05, high=0.9))))
 register(Case("F.glu", fn=lambda ns, x: ns.nn.functional.glu(x, 1), kind="op", args=(farg(2, 6, 3),)))
+
+
+def gumbel(hard: bool) -> Callable[..., Any]:
+    """Both frameworks seeded alike: PyTorch's CPU stream is reproduced, so the Gumbel noise is equal."""
+    def run(ns: Any, x: Any) -> Any:
+        ns.manual_seed(0)
+        return ns.nn.functional.gumbel_softmax(x, tau=0.7, hard=hard, dim=1)
+    return run
+
+
+CPU_ONLY = (("numpy", "torch-cpu"),)  # CUDA draws come from each side's own GPU generator
+register(Case("F.gumbel_softmax", fn=gumbel(False), args=(farg(3, 5),), kind="op", pairings=CPU_ONLY))
+register(Case("F.gumbel_softmax_hard", fn=gumbel(True), args=(farg(3, 5),), kind="op", pairings=CPU_ONLY,
+              gradcheck=False, note="the forward is a one-hot (piecewise constant); the gradient is the soft "
+                                    "sample's (straight-through), which no finite difference sees"))

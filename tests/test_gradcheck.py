@@ -24,7 +24,10 @@ def test_every_op_case_gets_finite_differences_unless_opted_out():
     assert skipped <= {"argmax", "max_ties", "amax_ties", "maximum_ties", "minimum_ties", "var_one_element_is_nan",
                        "std_constant_grad_is_0", "logsumexp_with_neg_inf", "pow_zero_base_tensor_exponent",
                        # ties on purpose (cases_sorting.py): a perturbation breaks the tie
-                       "mode", "mode_dim0_keepdim", "cummax_ties"}, skipped
+                       "mode", "mode_dim0_keepdim", "cummax_ties",
+                       # a straight-through estimator: the gradient is the soft sample's by definition,
+                       # while the forward is a one-hot (cases_activation.py)
+                       "F.gumbel_softmax_hard"}, skipped
 
 
 def test_gradcheck_catches_a_wrong_backward():

@@ -142,3 +142,9 @@ def test_rrelu_training_slopes_are_torchs_under_the_same_seed(dtype):
     assert ours.grad_fn.name() == theirs.grad_fn.name()
     # and the generator is left where PyTorch leaves it
     np.testing.assert_array_equal(tinygrad_lr.rand(3).numpy(), torch.rand(3).numpy())
+
+
+def test_gumbel_softmax_eps_is_deprecated_as_in_torch():
+    for ns in (tinygrad_lr, torch):
+        with pytest.warns(UserWarning, match="`eps` parameter is deprecated and has no effect."):
+            ns.nn.functional.gumbel_softmax(ns.zeros(2, 3), eps=1e-5)

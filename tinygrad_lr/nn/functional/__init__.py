@@ -10,6 +10,7 @@ from .loss import *  # noqa: F401,F403
 from .loss import _reduction, _reduce  # noqa: F401
 from .loss_regression import *  # noqa: F401,F403
 from .loss_margin import *  # noqa: F401,F403
+from .gumbel import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
