@@ -74,7 +74,8 @@ class LineResult:
     why: str = ""
 
 
-def run_side(framework: str, script: str, args: Sequence[str], timeout: float) -> subprocess.Popen:
+def run_side(framework: str, script: str, args: Sequence[str]) -> subprocess.Popen:
+    """Start SCRIPT with ``framework`` swapped in (its stdout and stderr captured)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p))
     command = [sys.executable, "-c", BOOT.format(swap=SWAP), "--to", framework, script, *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -82,7 +83,7 @@ def run_side(framework: str, script: str, args: Sequence[str], timeout: float) -
 
 def run_both(script: str, args: Sequence[str], timeout: float = 600) -> tuple[Run, Run]:
     """Start both sides at once (they are independent processes) and wait for both."""
-    processes = {fw: run_side(fw, script, args, timeout) for fw in SIDES}
+    processes = {fw: run_side(fw, script, args) for fw in SIDES}
     runs = {}
     for framework, process in processes.items():
         try:
