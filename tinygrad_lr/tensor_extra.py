@@ -240,7 +240,10 @@ class ExtraMethods:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         before = _tensor.Tensor._wrap(self._data, self.device, self._requires_grad, self.grad_fn, self._xp)
         out = _renamed(change(before), name)
-        self._data, self.grad_fn = out._data, out.grad_fn
+        self._data = out._data
+        if out.grad_fn is not None:  # nodes made before keep reading the old grad_fn (inplace.set_history)
+            from .autograd.inplace import set_history
+            set_history(self, out.grad_fn)
         return self
 
     def squeeze_(self, dim: Any = None) -> "Tensor":
