@@ -23,7 +23,15 @@ if not hasattr(tinygrad_lr.nn, "Conv2d"):
     raise ModuleNotFoundError("tinygrad_lr.nn.Conv2d is not there yet", name=__name__)
 
 
+# The float64 finite differences of x, W and b run on the F.conv* cases below; a module case adds
+# them only for what those do not cover (each evaluation rebuilds the module from PyTorch's weights).
+FINITE_DIFFERENCES = {"Conv2d_same_even_kernel", "Conv2d_padding_mode_reflect", "Conv2d_padding_mode_circular",
+                      "Conv2d_unbatched", "Conv1d_groups_same", "ConvTranspose2d_output_size"}
+
+
 def case(name: str, fn: Callable[..., Any], *args: Arg, kind: str = "module", **options: Any) -> None:
+    if kind == "module":
+        options.setdefault("gradcheck", name in FINITE_DIFFERENCES)
     register(Case(name, fn=fn, args=args, kind=kind, **options))
 
 
@@ -145,41 +153,3 @@ for name, optimizer, options in (("SGD_momentum", "SGD", dict(lr=0.05, momentum=
                   args=(IMAGES, LABELS), gradcheck=False,
                   note="losses after each step and every final weight, from PyTorch's initial weights"))
 
-
-def layer_table(ns: Any) -> Any:
-    """The course's layer table in one model: Conv2d, BatchNorm2d, ReLU, MaxPool2d, Dropout,
-    AdaptiveAvgPool2d, Flatten, Linear. The convolutions have no bias: BatchNorm subtracts the
-    channel mean, so a bias there has a gradient of pure rounding noise (~1e-9), which Adam would
-    turn into ±lr steps in a direction float32 rounding decides."""
-    nn = ns.nn
-    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Dropout(0.25), nn.Conv2d(4, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d((2, 2)), nn.Flatten(),
-                         nn.Linear(32, 10))
-
-
-def train_table(optimizer: str, steps: int, **options: Any) -> Callable[..., Probe]:
-    """Training steps; dropout masks come from each framework's generator seeded alike (tinygrad_lr
-    draws PyTorch's stream); the running statistics are compared too."""
-    def run(ns: Any, x: Any, target: Any) -> Probe:
-        model = same_start(ns, layer_table, x)
-        opt = getattr(ns.optim, optimizer)(model.parameters(), **options)
-        ns.manual_seed(1)
-        losses = []
-        for _ in range(steps):
-            opt.zero_grad()
-            value = ns.nn.functional.cross_entropy(model(x), target)
-            value.backward()
-            opt.step()
-            losses.append(value.item())
-        state = {k: v.detach() for k, v in model.state_dict().items()}
-        return Probe([ns.tensor(losses, dtype=x.dtype), state])
-    return run
-
-
-SMALL_IMAGES = farg(6, 1, 12, 12, low=0.0, high=1.0, grad=False)
-for name, optimizer, options in (("SGD_momentum", "SGD", dict(lr=0.05, momentum=0.9)),
-                                 ("Adam", "Adam", dict(lr=0.002, eps=1e-4))):
-    register(Case(f"layer_table_CNN_{name}_4_steps", kind="training", fn=train_table(optimizer, 4, **options),
-                  args=(SMALL_IMAGES, Arg((6,), kind="index", high=10, grad=False)), gradcheck=False,
-                  note="Conv-BatchNorm-ReLU-MaxPool-Dropout-AdaptiveAvgPool-Flatten-Linear: losses, weights, "
-                       "running statistics"))

@@ -102,20 +102,12 @@ F_ = lambda ns: ns.nn.functional  # noqa: E731
 case("F.max_pool2d", lambda ns, x: F_(ns).max_pool2d(x, 2), distinct(2, 3, 6, 5), kind="op", shapes=planes(2))
 case("F.max_pool2d_with_indices", lambda ns, x: F_(ns).max_pool2d_with_indices(x, 3, 2, 1, ceil_mode=True),
      distinct(2, 2, 5, 6), kind="op", shapes=planes(2))
-case("F.max_pool1d", lambda ns, x: F_(ns).max_pool1d(x, 3, 2, 1, return_indices=True), distinct(2, 3, 7), kind="op",
-     shapes=planes(2, dims=1))
 case("F.avg_pool2d", lambda ns, x: F_(ns).avg_pool2d(x, 3, 2, 1, count_include_pad=False), farg(2, 3, 6, 5),
      kind="op", shapes=planes(2))
-case("F.avg_pool1d", lambda ns, x: F_(ns).avg_pool1d(x, 2, ceil_mode=True), farg(2, 3, 7), kind="op",
-     shapes=planes(2, dims=1))
 case("F.adaptive_avg_pool2d", lambda ns, x: F_(ns).adaptive_avg_pool2d(x, (3, 2)), farg(2, 3, 7, 5), kind="op",
      shapes=planes())
-case("F.adaptive_avg_pool1d", lambda ns, x: F_(ns).adaptive_avg_pool1d(x, 3), farg(2, 3, 7), kind="op",
-     shapes=planes(dims=1))
 case("F.adaptive_max_pool2d", lambda ns, x: F_(ns).adaptive_max_pool2d(x, (2, 3), return_indices=True),
      distinct(2, 3, 7, 5), kind="op", shapes=planes())
-case("F.adaptive_max_pool1d", lambda ns, x: F_(ns).adaptive_max_pool1d(x, 3), distinct(2, 3, 7), kind="op",
-     shapes=planes(dims=1))
 case("F.max_unpool2d", lambda ns, x: F_(ns).max_unpool2d(*F_(ns).max_pool2d(x, 2, return_indices=True), 2,
                                                          output_size=x.shape[-2:]),
      distinct(2, 2, 6, 5), kind="op", shapes=planes(2), note="output_size: an odd input's indices reach past the default")
