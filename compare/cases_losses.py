@@ -203,3 +203,13 @@ for r in REDUCTIONS:
          make_inputs=multilabel_inputs, grads=(True, False))
 loss("MultiLabelMarginLoss_one_sample", lambda ns, x, t: ns.nn.functional.multilabel_margin_loss(x[1], t[1]),
      make_inputs=multilabel_inputs, grads=(True, False))
+
+
+def _nll_2d(ns: Any, x: Any, t: Any) -> Any:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the deprecated name warns on both sides
+        return ns.nn.NLLLoss2d()(x.log_softmax(1), t)
+
+
+loss("NLLLoss2d", _nll_2d, farg(2, C, 3, 2), Arg((2, 3, 2), kind="index", high=C, grad=False))

@@ -148,3 +148,10 @@ def test_custom_loss_subclassing_torch_nn_modules_loss():
         loss = Squared(reduction="sum")
         assert repr(loss) == "Squared()" and loss.reduction == "sum"
         assert ns.nn.modules.activation.GELU is ns.nn.GELU
+
+
+def test_nll_loss_2d_is_deprecated_like_torch():
+    for ns in (tinygrad_lr, torch):
+        with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
+            loss = ns.nn.NLLLoss2d(ignore_index=1)
+        assert isinstance(loss, ns.nn.NLLLoss) and loss.ignore_index == 1
