@@ -75,3 +75,19 @@ op("digamma", lambda ns, a: a.digamma(), farg(2, 3, low=0.3, high=8.0),
 op("special_gammaln_psi", lambda ns, a: ns.special.gammaln(a) + ns.special.psi(a) + ns.special.digamma(a),
    farg(2, 3, low=0.5, high=3.0))
 op("block_diag", lambda ns, a, b, c: ns.block_diag(a, b, c), farg(2, 2), farg(3), farg(1, 3))
+op("sinc", lambda ns, a: a.sinc() + ns.special.sinc(a * 2), farg(2, 3, **NONZERO))
+op("sinc_at_zero", lambda ns, a: ns.sinc(a * 0), farg(2, 3), note="1 at 0, gradient 0")
+op("mvlgamma", lambda ns, a: a.mvlgamma(3), farg(2, 3, low=1.2, high=4.0))
+op("renorm", lambda ns, a: a.renorm(2, 0, 1.5), farg(3, 4, avoid=(0.0,), margin=0.2),
+   note="rows above and below the max norm (random rows have norm ~2 ± 1)")
+op("masked_scatter", lambda ns, a, m, s: a.masked_scatter(m, s), farg(3, 4), Arg((3, 4), kind="mask", grad=False), farg(14))
+# non-negative integer exponents: PyTorch's backward computes 2^other in integers, so a negative one
+# gives it a gradient of 0 (ours is the true 2^other)
+op("ldexp", lambda ns, a: ns.ldexp(a, ns.tensor([1, 3, 0], device=a.device)), farg(2, 3))
+op("trapezoid", lambda ns, a: ns.trapezoid(a) + ns.trapz(a, dx=0.5), farg(3, 4))
+op("trapezoid_x", lambda ns, y, x: ns.trapezoid(y, x, dim=0), farg(4, 3), farg(4, 3))
+op("cumulative_trapezoid", lambda ns, y, x: ns.cumulative_trapezoid(y, x), farg(2, 4), farg(4))
+op("diagflat", lambda ns, a: ns.diagflat(a, -1), farg(2, 2))
+op("vander", lambda ns, a: (ns.vander(a), ns.vander(a, 4, increasing=True)), farg(3, grad=False),
+   note="forward only: PyTorch's own backward of vander fails (an in-place cumprod it checks itself)")
+op("rsub", lambda ns, a, b: ns.rsub(a, 2.0, alpha=3) + ns.rsub(a, b), farg(2, 3), farg(3))

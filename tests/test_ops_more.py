@@ -196,6 +196,16 @@ NON_DIFFERENTIABLE = {
     "digamma_poles": lambda m: m.tensor([0.0, -1.0, -2.5, 1.0]).digamma(),
     "lgamma_poles": lambda m: m.lgamma(m.tensor([0.0, -1.0, 0.5])),
     "block_diag_int": lambda m: m.block_diag(m.tensor([[1, 2]]), m.tensor(3)),
+    "heaviside": lambda m: m.heaviside(m.tensor([-1.0, 0.0, 2.0]), m.tensor(0.5)),
+    "nextafter": lambda m: m.nextafter(m.tensor([1.0, 2.0], dtype=m.float64), m.tensor([2.0, 0.0], dtype=m.float64)),
+    "gcd_lcm": lambda m: (m.gcd(m.tensor([4, 6, 0]), m.tensor([6, 9, 5])), m.tensor([4, 6]).lcm(m.tensor([6, 4]))),
+    "frexp": lambda m: m.frexp(m.tensor([8.0, 3.0, -0.5])),
+    "logspace": lambda m: (m.logspace(0, 2, 3), m.logspace(-1, 1, 4, base=2.0, dtype=m.float64)),
+    "scalar_tensor": lambda m: (m.scalar_tensor(3), m.scalar_tensor(2.5, dtype=m.float64)),
+    "asarray": lambda m: (m.asarray([1, 2]), m.asarray([1.5]), m.asarray(np.arange(3.0))),
+    "unravel_index": lambda m: m.unravel_index(m.tensor([5, 7]), (2, 4)),
+    "typename": lambda m: (m.typename(m.zeros(2, dtype=m.float64)), m.typename(3)),
+    "mvlgamma_poles": lambda m: m.zeros(2).mvlgamma(2),
 }
 
 
@@ -250,6 +260,15 @@ def test_forward_only_decompositions_refuse_backward():
                                rtol=1e-5)
     with pytest.raises(NotImplementedError):
         values.sum().backward()
+
+
+def test_ops_without_a_derivative_refuse_backward():
+    x = tg.tensor([-1.0, 0.5], requires_grad=True)
+    for name in ("heaviside", "nextafter"):
+        ours, ref = both(lambda m: getattr(m, name)(m.tensor([-1.0, 0.5], requires_grad=True), m.tensor([0.5, 0.5])))
+        assert ours.grad_fn.name() == ref.grad_fn.name()
+        with pytest.raises(NotImplementedError, match="without a backward"):
+            ours.sum().backward()
 
 
 def test_scatter_reduce_prod_backward_with_zeros_is_refused():

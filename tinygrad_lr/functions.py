@@ -35,7 +35,8 @@ _METHODS = (
     "norm dist diagonal diag_embed diag trace tril triu outer ger inner mv addmm addmv addbmm baddbmm kron cross "
     "bmm det inverse unbind select tensor_split hsplit vsplit dsplit split_with_sizes addcmul addcdiv addr diff "
     "logaddexp logaddexp2 xlogy fmax fmin float_power vdot quantile nanquantile cov corrcoef logdet slogdet pinverse "
-    "matrix_power negative positive absolute greater greater_equal less less_equal not_equal ravel lgamma digamma"
+    "matrix_power negative positive absolute greater greater_equal less less_equal not_equal ravel lgamma digamma sinc "
+    "mvlgamma renorm masked_scatter heaviside nextafter ldexp gcd lcm frexp unflatten"
 ).split()
 
 
@@ -55,7 +56,8 @@ for _name in _METHODS:
 del _name
 
 __all__ = list(_METHODS) + [
-    "repeat_interleave", "isin", "polygamma", "block_diag", "histogram", "tensordot", "chain_matmul", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
+    "repeat_interleave", "isin", "polygamma", "trapezoid", "trapz", "cumulative_trapezoid", "diagflat", "vander",
+    "rsub", "logspace", "scalar_tensor", "asarray", "unravel_index", "typename", "block_diag", "histogram", "tensordot", "chain_matmul", "einsum", "hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid", "broadcast_tensors",
     "broadcast_to", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "cartesian_prod", "combinations",
     "cdist", "std_mean", "var_mean", "searchsorted", "bucketize", "tril_indices", "triu_indices", "cosine_similarity",
     "pairwise_distance", "set_printoptions", "get_printoptions", "printoptions", "finfo", "iinfo", "bfloat16",
@@ -79,6 +81,100 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     values = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
     tests = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
     return Tensor._wrap(xp.isin(values, tests, invert=invert), base.device)
+
+
+def _trapezoid_pieces(y: Tensor, x: Tensor | None, dx: float, dim: int) -> Tensor:
+    """The area of each trapezoid along ``dim``: (y[i+1] + y[i]) / 2 · (x[i+1] − x[i] or dx)."""
+    d = _normalize_dim(dim, y.ndim)
+    n = y.shape[d]
+    heights = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+    if x is None:
+        return heights * (dx / 2)
+    return heights * _widths(x, y.ndim, d) / 2
+
+
+def _widths(x: Tensor, ndim: int, d: int) -> Tensor:
+    """x[i+1] − x[i] along d (a 1-D x lies along d)."""
+    if x.ndim == 1:
+        return x.diff().reshape([-1 if i == d else 1 for i in range(ndim)])
+    return x.diff(dim=d)
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """∫ y along ``dim`` by the trapezoid rule, spacing ``dx`` (1) or the sample points ``x``."""
+    d = _normalize_dim(dim, y.ndim)
+    if x is None:
+        total = (y.narrow(d, 1, y.shape[d] - 1) + y.narrow(d, 0, y.shape[d] - 1)).sum(d)
+        return _renamed(total * ((1.0 if dx is None else dx) / 2), "MulBackward1")
+    heights = y.narrow(d, 1, y.shape[d] - 1) + y.narrow(d, 0, y.shape[d] - 1)
+    return _renamed((heights * _widths(x, y.ndim, d)).sum(d) / 2, "DivBackward1")
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    if x is None:
+        return _trapezoid_pieces(y, x, 1.0 if dx is None else dx, dim).cumsum(dim)
+    d = _normalize_dim(dim, y.ndim)
+    heights = y.narrow(d, 1, y.shape[d] - 1) + y.narrow(d, 0, y.shape[d] - 1)
+    return _renamed((heights * _widths(x, y.ndim, d)).cumsum(d) / 2, "DivBackward1")
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
+    return input.reshape(-1).diag(offset)
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
+    """Columns x⁰, x¹, … (reversed unless ``increasing``), from a cumulative product."""
+    n = x.numel() if N is None else N
+    if n == 0:
+        return x.new_zeros(x.numel(), 0)
+    ones = x.new_ones(x.numel(), 1)
+    columns = ones if n == 1 else cat([ones, x.reshape(-1, 1).expand(x.numel(), n - 1).cumprod(1)], dim=1)
+    return columns if increasing else columns.flip(1)
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """other − alpha · input"""
+    out = other - (input if alpha == 1 else input * alpha)
+    return _renamed(out, "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    from .creation import linspace, tensor
+    exponents = linspace(start, end, steps, dtype=dtypes.float64, device=device)
+    values = (base ** exponents._data).astype((dtypes.to_dtype(dtype) if dtype else dtypes.get_default_dtype()).np)
+    return tensor(values, device=device, requires_grad=requires_grad)
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    from .creation import tensor
+    return tensor(float(s), dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Tensor:
+    """Like ``as_tensor``: shares memory with an array or tensor unless a copy is asked for or needed."""
+    from .creation import as_tensor, tensor
+    out = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
+    return out.requires_grad_() if requires_grad else out
+
+
+def unravel_index(indices: Any, shape: Any) -> tuple[Tensor, ...]:
+    """Flat indices as coordinates of ``shape`` (row-major)."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    base = indices if isinstance(indices, Tensor) else Tensor._wrap(np.asarray(indices, dtype=np.int64), to_device(None))
+    return tuple(Tensor._wrap(c.astype(np.int64), base.device) for c in base._xp.unravel_index(base._data, shape))
+
+
+def typename(obj: Any) -> str:
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = type(obj).__module__
+    return type(obj).__qualname__ if module in (None, "builtins") else f"{module}.{type(obj).__qualname__}"
 
 
 def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002 - torch.polygamma(n, input)

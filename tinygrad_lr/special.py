@@ -82,8 +82,4 @@ def round(input: Tensor) -> Tensor:  # noqa: A001,A002
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002
     """sin(πx) / (πx), and 1 at x = 0."""
-    import math
-    scaled = input._float_input() * math.pi
-    zero = scaled == 0
-    safe = scaled.masked_fill(zero, 1.0)
-    return (safe.sin() / safe).masked_fill(zero, 1.0)
+    return input.sinc()

@@ -21,11 +21,13 @@ from .ops import binary_math as B
 from .ops import linalg_extra as X
 from .shapes import _normalize_dim
 from .tensor_extra import _renamed
+from .tensor_sort import return_type
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+FrexpResult = return_type("frexp", ("mantissa", "exponent"))
 
 
 class MoreMethods:
@@ -250,6 +252,64 @@ class MoreMethods:
     def matrix_power(self, n: int) -> "Tensor":
         from .linalg import matrix_power
         return matrix_power(self, n)
+
+    # --------------------------------------------------------------------------- special functions
+    def sinc(self) -> "Tensor":
+        from .ops.special import Sinc
+        return Sinc.apply(self._float_input())
+
+    def mvlgamma(self, p: int) -> "Tensor":
+        """The multivariate log-gamma: Σ_{i<p} lgamma(x − i/2) + p(p − 1)/4 · log π."""
+        x = self._float_input()
+        out = sum((x - i / 2).lgamma() for i in range(p)) + p * (p - 1) / 4 * math.log(math.pi)
+        return _renamed(out, "MvlgammaBackward0")
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> "Tensor":
+        """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled down to it (PyTorch's
+        factor maxnorm / (norm + 1e-7))."""
+        from .tensor_linalg import vector_norm
+        d = _normalize_dim(dim, self.ndim)
+        norm = vector_norm(self, p, tuple(i for i in range(self.ndim) if i != d), keepdim=True)
+        factor = _tensor.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+        return _renamed(self * factor, "RenormBackward0")
+
+    def masked_scatter(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        """Where ``mask`` is True, the next elements of ``source`` in row-major order."""
+        shape = tuple(np.broadcast_shapes(tuple(self.shape), tuple(mask.shape)))
+        chosen = mask._xp.broadcast_to(mask._data, shape)
+        count = int(chosen.sum())
+        if count > source.numel():
+            raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
+        base = self if tuple(self.shape) == shape else self.expand(shape)
+        positions = tuple(_tensor.Tensor._wrap(p, self.device) for p in mask._xp.nonzero(chosen))
+        return _renamed(base.index_put(positions, source.reshape(-1)[:count]), "MaskedScatterBackward0")
+
+    def heaviside(self, values: "Tensor") -> "Tensor":
+        """0 for x < 0, ``values`` at 0, 1 for x > 0. No gradient (PyTorch has none either)."""
+        a, b = self._operands(values)
+        return X.ForwardOnly.apply(a, values=self._xp.heaviside(a._data, b._data), name="torch::autograd::NotImplemented",
+                                   what="heaviside")
+
+    def nextafter(self, other: "Tensor") -> "Tensor":
+        """The next representable number after x toward ``other``. No gradient (none in PyTorch)."""
+        a, b = self._operands(other)
+        return X.ForwardOnly.apply(a, values=self._xp.nextafter(a._data, b._data), name="NextafterBackward0")
+
+    def ldexp(self, other: "Tensor") -> "Tensor":
+        """x · 2^other"""
+        exponent = other if other.dtype.is_floating_point else other.to(dtypes.get_default_dtype())
+        return _renamed(self._float_input() * 2.0 ** exponent, "LdexpBackward0")
+
+    def gcd(self, other: "Tensor") -> "Tensor":
+        return _tensor.Tensor._wrap(self._xp.gcd(*(t._data for t in self._operands(other))), self.device)
+
+    def lcm(self, other: "Tensor") -> "Tensor":
+        return _tensor.Tensor._wrap(self._xp.lcm(*(t._data for t in self._operands(other))), self.device)
+
+    def frexp(self) -> Any:
+        mantissa, exponent = self._xp.frexp(self._data)
+        return FrexpResult((_tensor.Tensor._wrap(mantissa, self.device),
+                            _tensor.Tensor._wrap(exponent.astype(np.int32), self.device)))
 
     # ------------------------------------------------------------------------------ aliases
     def negative(self) -> "Tensor":

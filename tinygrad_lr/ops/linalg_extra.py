@@ -257,12 +257,13 @@ class ForwardOnly(Op):
     """A node for results we compute but do not differentiate (SVD, QR, eigh): its backward
     raises, so a missing gradient is never silent."""
 
-    def forward(self, a, values: Any, name: str):
+    def forward(self, *inputs, values: Any, name: str, what: str | None = None):
         self.torch_name = name
+        self.what = what or name[:-len("Backward0")]
         return values
 
     def backward(self, out_grad):
-        raise NotImplementedError(f"tinygrad_lr computes {self.torch_name[:-9]} without a backward; "
+        raise NotImplementedError(f"tinygrad_lr computes {self.what} without a backward; "
                                   "detach() its input or compute the gradient another way")
 
 

@@ -293,3 +293,22 @@ class Nansum(Op):
         xp = self.xp
         grad = out_grad if keepdim else xp.expand_dims(out_grad, dims)
         return xp.where(xp.isnan(a), 0, xp.broadcast_to(grad, a.shape))
+
+
+class Sinc(Op):
+    """out = sin(πa) / (πa), and 1 at a = 0;  d/da = (cos(πa) πa − sin(πa)) / (π a²), 0 at a = 0"""
+    torch_name = "SincBackward0"
+
+    def forward(self, a):
+        xp = self.xp
+        scaled = a * math.pi
+        zero = scaled == 0
+        safe = xp.where(zero, 1, scaled)
+        self.save(a, safe, zero)
+        return xp.where(zero, 1, xp.sin(safe) / safe).astype(a.dtype, copy=False)
+
+    def backward(self, out_grad):
+        a, safe, zero = self.saved
+        xp = self.xp
+        slope = (xp.cos(safe) * safe - xp.sin(safe)) / (safe * xp.where(zero, 1, a))
+        return xp.where(zero, 0, out_grad * slope)
