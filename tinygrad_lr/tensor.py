@@ -222,7 +222,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def _version(self) -> int:
         """How many in-place changes this tensor's memory has had (shared with its views)."""
         version = self._version_counter
-        return 0 if version is None else len(version.stamps)
+        return 0 if version is None else version.count
 
     def _is_view(self) -> bool:
         return self._base is not None

@@ -68,7 +68,7 @@ class FunctionCtx:
 
 def _version_of(tensor: Any) -> int:
     version = tensor._version_counter
-    return 0 if version is None else len(version.stamps)
+    return 0 if version is None else version.count
 
 
 class BackwardCFunction(FunctionCtx, Op):

@@ -21,6 +21,7 @@ PyTorch's model, which this follows:
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from . import graph
@@ -31,19 +32,21 @@ if TYPE_CHECKING:
 
 
 class Version:
-    """The version counter shared by tensors on one memory: ``stamps`` holds the clock tick of
-    every in-place write (``len(stamps)`` is PyTorch's ``_version``); ``owner`` is the array
-    that owns the memory, to recognise saved arrays that live in it."""
+    """The version counter shared by tensors on one memory: ``count`` is PyTorch's ``_version``
+    (how many in-place writes), ``stamps`` the clock ticks of the latest writes (a few are enough:
+    a node only asks whether the last one came after it); ``owner`` is the array that owns the
+    memory, to recognise saved arrays that live in it."""
 
-    __slots__ = ("stamps", "owner")
+    __slots__ = ("count", "stamps", "owner")
 
     def __init__(self, owner: Any) -> None:
-        self.stamps: list[int] = []
+        self.count = 0
+        self.stamps: deque[int] = deque(maxlen=64)  # a training loop writes its weights forever
         self.owner = owner
 
     def at(self, tick: float) -> int:
-        """The version the memory had at clock ``tick``."""
-        return sum(1 for s in self.stamps if s <= tick)
+        """The version the memory had at clock ``tick`` (exact unless 64 writes came since)."""
+        return self.count - sum(1 for s in self.stamps if s > tick)
 
 
 def owner_of(array: Any) -> Any:
@@ -93,6 +96,7 @@ def bump(tensor: "Tensor") -> Version:
     version = counter(tensor)
     graph.clock += 1
     version.stamps.append(graph.clock)
+    version.count += 1
     return version
 
 
@@ -120,14 +124,14 @@ def _modified_message(node: Any, saved: Any, version: Version, tensor: "Tensor |
     names = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
              "float16": "Half", "uint8": "Byte", "int16": "Short", "int8": "Char"}
     dtype = from_numpy_dtype(saved.dtype).name
-    kind = "torch.cuda." if not hasattr(saved, "ctypes") else "torch."
+    kind = "torch.cuda." if type(saved).__module__.startswith("cupy") else "torch."
     text = (f"one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{kind}{names.get(dtype, dtype)}Tensor [{', '.join(str(n) for n in saved.shape)}]]")
     producer = node if tensor is None else tensor.grad_fn
     if producer is not None:
         view = node.__dict__.get("output_view", lambda: None)() if tensor is None else None
         text += f", which is output 0 of {short_name(producer if view is None else view.grad_fn)},"
-    text += f" is at version {len(version.stamps)}; expected version {version.at(node.clock) if expected is None else expected} instead."
+    text += f" is at version {version.count}; expected version {version.at(node.clock) if expected is None else expected} instead."
     if is_anomaly_enabled():
         return text + (" Hint: the backtrace further above shows the operation that failed to compute its "
                        "gradient. The variable in question was changed in there or anywhere later. Good luck!")
