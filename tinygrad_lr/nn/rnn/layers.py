@@ -236,7 +236,7 @@ class RNNBase(Module):
         if not batched:
             input = input.unsqueeze(batch_dim)
         if hx is not None:
-            dims = [t.dim() for t in hx] if lstm else [hx.dim()]
+            dims = [hx[0].dim(), hx[1].dim()] if lstm else [hx.dim()]
             want = 3 if batched else 2
             if any(d != want for d in dims):
                 kind = "batched 3-D" if batched else "unbatched 2-D"
@@ -245,7 +245,7 @@ class RNNBase(Module):
                                        f"({dims[0]}-D, {dims[1]}-D) tensors")
                 raise RuntimeError(f"For {kind} input, hx should also be {want}-D but got {dims[0]}-D tensor")
             if not batched:
-                hx = tuple(t.unsqueeze(1) for t in hx) if lstm else hx.unsqueeze(1)
+                hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1)) if lstm else hx.unsqueeze(1)
         batch = input.size(batch_dim)
         if hx is None:
             hx = self._initial_state(input, batch)
