@@ -148,6 +148,8 @@ def test_pack_and_pad_errors_match_torch():
         lambda ns: ns.nn.utils.rnn.pad_sequence([ns.ones(2, 3), ns.ones(3, 4)]),
         lambda ns: ns.nn.utils.rnn.pad_sequence([ns.ones(2, 3)], padding_side="middle"),
         lambda ns: ns.nn.utils.rnn.pad_sequence([]),
+        lambda ns: ns.nn.utils.rnn.pack_padded_sequence(ns.tensor(x), ns.tensor([[3, 2, 1]])),
+        lambda ns: ns.nn.utils.rnn.pack_padded_sequence(ns.tensor(x), [3, 2]),
     ):
         same_error(lambda: call(tg), lambda: call(torch))
     with pytest.raises(RuntimeError, match="larger than the padded sequence length"):  # PyTorch reads past the end

@@ -91,7 +91,7 @@ def _lengths_list(lengths: Any) -> list[int]:
     if isinstance(lengths, Tensor):
         if lengths.device.type != "cpu" or lengths.ndim != 1:
             raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.ndim}D "
-                               f"{lengths.device} {lengths.type()} tensor")
+                               f"{lengths.device} Long tensor")  # (PyTorch casts lengths to int64 first)
         return [int(v) for v in lengths.long().tolist()]
     return [int(v) for v in lengths]
 
