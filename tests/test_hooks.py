@@ -117,3 +117,20 @@ def test_node_hooks_and_prehooks():
         return calls, x.grad.tolist()
     ours, ref = both(run)
     assert ours == ref
+
+
+def test_hooks_and_retain_grad_around_an_in_place_change():
+    """Hooks registered before ``h.mul_(3)`` see the gradient of the old h, those after it the new
+    one; retain_grad follows the tensor."""
+    def run(ns):
+        x = ns.tensor([1., 2.], requires_grad=True)
+        h = x * 2
+        seen = []
+        h.register_hook(lambda g: seen.append(("before", g.tolist())))
+        h.retain_grad()
+        h.mul_(3)
+        h.register_hook(lambda g: seen.append(("after", g.tolist())))
+        (h * ns.tensor([1., 10.])).sum().backward()
+        return seen, h.grad.tolist(), x.grad.tolist()
+    ours, ref = both(run)
+    assert ours == ref

@@ -161,6 +161,9 @@ def set_history(tensor: "Tensor", node: Any, output_nr: int = 0) -> None:
         tensor._history = []
     graph.clock += 1
     tensor._history.append((graph.clock, tensor.grad_fn, tensor._output_nr))
+    if tensor._retains_grad and tensor.grad_fn is not None:  # retain_grad follows the tensor
+        node.retained, tensor.grad_fn.retained = tensor.grad_fn.retained, None
+        node.has_hooks = True
     tensor.grad_fn = node
     tensor._output_nr = output_nr
     tensor._requires_grad = True
