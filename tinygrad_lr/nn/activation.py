@@ -1,7 +1,8 @@
 """Activation modules (``torch.nn.modules.activation``): each stores its options, prints them as
 PyTorch's ``extra_repr`` does, and calls its function in ``nn.functional`` in ``forward``.
 
-``inplace=True`` is accepted and printed, but the result is always a new tensor with the right values.
+``inplace=True`` is printed and passed on: the function writes its result into the input, as
+PyTorch's in-place kernels do (RReLU still returns a new tensor with the right values).
 """
 from __future__ import annotations
 
