@@ -336,3 +336,12 @@ def test_embedding_bag_repr_and_errors_match_torch():
         tg.nn.EmbeddingBag(5, 2, scale_grad_by_freq=True)(tg.tensor([[1, 2]]))
     frozen = tg.nn.EmbeddingBag.from_pretrained(tg.tensor([[1.0, 2.0], [3.0, 5.0]]), mode="sum")
     assert not frozen.weight.requires_grad and frozen(tg.tensor([[0, 1, 1]])).tolist() == [[7.0, 12.0]]
+
+
+def test_import_paths_as_torch():
+    from tinygrad_lr.nn.modules.rnn import RNNBase, RNNCellBase  # noqa: F401
+    from tinygrad_lr.nn.modules.sparse import EmbeddingBag  # noqa: F401
+    import tinygrad_lr.nn.modules.rnn as ours
+    import torch.nn.modules.rnn as theirs
+    assert all(getattr(ours, name) is getattr(tg.nn, name) for name in theirs.__all__)
+    assert tg.nn.modules.sparse.Embedding is tg.nn.Embedding
