@@ -51,11 +51,13 @@ def max_pool_forward(xp: Any, x: Any, kernel: Pair, stride: Pair, padding: Pair,
         candidate = offset_view(padded, k // kw, k % kw, stride, dilation, out_size)
         better = candidate > best  # strictly greater: the first maximum keeps its place on ties
         xp.maximum(best, candidate, out=best)
-        offsets += better * (k - offsets)  # offsets[better] = k, ~15x faster than a masked store
+        # offsets[better] = k, ~15x faster than a masked store; k in the offsets' own dtype, so that
+        # the arithmetic stays uint8 on CuPy too (whatever its Python-scalar promotion rules)
+        offsets += better * (offsets.dtype.type(k) - offsets)
     if xp.isnan(best).any():  # PyTorch's kernel takes a NaN entry (the last one) as the maximum
         for k in range(kh * kw):
             nan = xp.isnan(offset_view(padded, k // kw, k % kw, stride, dilation, out_size))
-            offsets += nan * (k - offsets)
+            offsets += nan * (offsets.dtype.type(k) - offsets)
     return best, offsets
 
 
