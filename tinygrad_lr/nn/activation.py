@@ -2,7 +2,7 @@
 PyTorch's ``extra_repr`` does, and calls its function in ``nn.functional`` in ``forward``.
 
 ``inplace=True`` is printed and passed on: the function writes its result into the input, as
-PyTorch's in-place kernels do (RReLU still returns a new tensor with the right values).
+PyTorch's in-place kernels do.
 """
 from __future__ import annotations
 

@@ -253,14 +253,16 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     _floating(input, "leaky_relu_cpu")
     xp, dtype = input._xp, input._data.dtype
     if not training:
-        return A.RreluWithNoise.apply(input, noise=xp.full(input.shape, (lower + upper) / 2, dtype=dtype))
+        noise = xp.full(input.shape, (lower + upper) / 2, dtype=dtype)
+        return _maybe_inplace(input, inplace, lambda t: A.RreluWithNoise.apply(t, noise=noise),
+                              "RreluWithNoiseBackward1")
     negative = input._data <= 0
     u = rand(int(negative.sum()), dtype=dtypes.float64)._data
     low, high = (float(np.float32(lower)), float(np.float32(upper))) if dtype != np.float64 else (lower, upper)
     slopes = u * (high - low) + low  # the bounds in the input's precision, the arithmetic in float64
     noise = xp.ones(input.shape, dtype=dtype)
     noise[negative] = move(slopes.astype(dtype), input.device)
-    return A.RreluWithNoise.apply(input, noise=noise)
+    return _maybe_inplace(input, inplace, lambda t: A.RreluWithNoise.apply(t, noise=noise), "RreluWithNoiseBackward1")
 
 
 def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
