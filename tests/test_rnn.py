@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_lr as tg
 from compare.convert import load_into_ours
@@ -345,3 +347,29 @@ def test_import_paths_as_torch():
     import torch.nn.modules.rnn as theirs
     assert all(getattr(ours, name) is getattr(tg.nn, name) for name in theirs.__all__)
     assert tg.nn.modules.sparse.Embedding is tg.nn.Embedding
+
+
+@settings(max_examples=15)
+@given(st.sampled_from(["RNN", "LSTM", "GRU"]), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
+       st.integers(1, 3), st.integers(1, 2), st.booleans(), st.booleans(), st.booleans(), st.data())
+def test_random_configurations_match_torch(cls, steps, batch, inputs, hidden, layers, bidirectional, batch_first,
+                                           pack, data):
+    """Drawn sizes and options (packed with drawn lengths too), float64: outputs, states and every gradient."""
+    kwargs = dict(num_layers=layers, bidirectional=bidirectional, batch_first=batch_first)
+    ours, reference = both(cls, inputs, hidden, **kwargs)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 16)))
+    x = rng.standard_normal((batch, steps, inputs) if batch_first else (steps, batch, inputs))
+    lengths = data.draw(st.lists(st.integers(1, steps), min_size=batch, max_size=batch))
+    results = []
+    for ns, m in ((tg, ours), (torch, reference)):
+        X = ns.tensor(x, requires_grad=True)
+        arg = ns.nn.utils.rnn.pack_padded_sequence(X, lengths, batch_first, enforce_sorted=False) if pack else X
+        out, hidden_state = m(arg)
+        out = ns.nn.utils.rnn.pad_packed_sequence(out, batch_first)[0] if pack else out
+        states = list(hidden_state) if cls == "LSTM" else [hidden_state]
+        loss = sum((t * ns.tensor(np.cos(np.arange(t.numel())).reshape(tuple(t.shape)))).sum() for t in [out] + states)
+        loss.backward()
+        results.append([t.detach().numpy() for t in [out] + states] + [X.grad.numpy()] +
+                       [p.grad.numpy() for p in m.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
