@@ -85,20 +85,25 @@ def _as_batch(x: Tensor) -> tuple[Any, bool]:
     return (x._data[None], True) if x.ndim == 3 else (x._data, False)
 
 
+def _max_pool2d(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,  # noqa: A002
+                ceil_mode: bool) -> tuple[Tensor, Any, tuple]:
+    """The pooled tensor, each window's winning offset (4-D) and the geometry."""
+    if input.ndim not in (3, 4) or input.numel() == 0 and input.ndim == 3:
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    geometry = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    x = input._data if input.ndim == 4 else input._data[None]
+    values, offsets = P.max_pool_forward(input._xp, x, *geometry)
+    return P.MaxPool2d.apply(input, values=values, offsets=offsets, geometry=geometry), offsets, geometry
+
+
 def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                             dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False
                             ) -> tuple[Tensor, Tensor]:
     """(maxima, indices): each window's maximum and its position h·W + w in the input plane."""
-    if input.ndim not in (3, 4) or input.numel() == 0 and input.ndim == 3:
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    geometry = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    kernel, stride, padding, dilation, out_size, canvas = geometry
-    x, added = _as_batch(input)
-    xp = input._xp
-    values, offsets = P.max_pool_forward(xp, x, kernel, stride, padding, dilation, out_size, canvas)
-    out = P.MaxPool2d.apply(input, values=values, offsets=offsets, geometry=geometry)
-    indices = P.flat_indices(xp, offsets, kernel, stride, padding, dilation, input.shape[-1])
-    return out, Tensor._wrap(indices[0] if added else indices, input.device)
+    out, offsets, (kernel, stride, padding, dilation, _, _) = _max_pool2d(input, kernel_size, stride, padding,
+                                                                         dilation, ceil_mode)
+    indices = P.flat_indices(input._xp, offsets, kernel, stride, padding, dilation, input.shape[-1])
+    return out, Tensor._wrap(indices if input.ndim == 4 else indices[0], input.device)
 
 
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
@@ -107,12 +112,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     ``return_indices`` also where each maximum sits (for ``max_unpool2d``)."""
     if return_indices:
         return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
-    if input.ndim not in (3, 4) or input.numel() == 0 and input.ndim == 3:
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    geometry = _geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    x, _ = _as_batch(input)
-    values, offsets = P.max_pool_forward(input._xp, x, *geometry)
-    return P.MaxPool2d.apply(input, values=values, offsets=offsets, geometry=geometry)
+    return _max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
 
 
 def _check_1d(input: Tensor, name: str) -> None:  # noqa: A002
@@ -179,8 +179,8 @@ def _adaptive_size(input: Tensor, output_size: Any, name: str) -> tuple[int, int
     if min(size) < 0:
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
                            f"{{{size[0]}, {size[1]}}}")
-    for axis in range(1, input.ndim):
-        if input.shape[axis] == 0 and (axis > 0 or input.ndim == 3):
+    for axis in range(1, input.ndim):  # every axis but the first, batch or channel, must be non-empty
+        if input.shape[axis] == 0:
             raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has "
                                f"sizes {list(input.shape)} with dimension {axis} being empty")
     return size
