@@ -1,4 +1,4 @@
-"""``save`` and ``load``: state dicts (and nested dicts, lists, numbers, strings, tensors) in a ``.npz``.
+"""tinygrad_lr's own file format: state dicts (and nested dicts, lists, numbers, strings, tensors) in a ``.npz``.
 
 PyTorch pickles; unpickling runs code from the file. Here a file is a plain NumPy ``.npz`` archive
 that ``np.load(path, allow_pickle=False)`` reads: every tensor is one array entry (``tensor_0``,
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections import OrderedDict
 from typing import IO, Any
 
 import numpy as np
 
-from .backend import CPU, move, to_device
-from .tensor import Tensor
+from ..backend import CPU, move
+from ..tensor import Tensor
 
 _STRUCTURE = "structure"
 _FORMAT = "tinygrad_lr.save/1"
@@ -75,34 +74,29 @@ def _decode(node: Any, arrays: Any, device: Any) -> Any:
     raise ValueError(f"not a tinygrad_lr.save file: unknown entry {tag!r}")
 
 
-def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
-    """Write ``obj`` (a state dict, a tensor, or nested containers of them) to a path or binary file.
-
-    The file name is used as given (``model.pth`` stays ``model.pth``; ``np.savez`` alone would
-    append ``.npz``).
-    """
+def write(obj: Any, handle: IO[bytes]) -> None:
+    """Write ``obj`` as the npz archive described above to an open binary file."""
     arrays: dict[str, np.ndarray] = {}
     structure = json.dumps({"format": _FORMAT, "object": _encode(obj, arrays)}, allow_nan=False)
-    entries = {_STRUCTURE: np.array(structure), **arrays}
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as handle:
-            np.savez(handle, **entries)
-    else:
-        np.savez(f, **entries)
+    np.savez(handle, **{_STRUCTURE: np.array(structure), **arrays})
 
 
-def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, weights_only: bool | None = True,
-         **_ignored: Any) -> Any:
-    """Read what ``save`` wrote. Tensors come back on the CPU, or on ``map_location`` (``"cuda"``).
-
-    Loading never unpickles, so ``weights_only`` is always effectively True.
-    """
-    device = CPU if map_location is None else to_device(map_location)
-    with np.load(f, allow_pickle=False) as archive:
-        if _STRUCTURE not in archive.files:
-            raise ValueError("not a tinygrad_lr.save file: it has no 'structure' entry")
-        header = json.loads(str(archive[_STRUCTURE]))
-        if header.get("format") != _FORMAT:
-            raise ValueError(f"not a tinygrad_lr.save file (format {header.get('format')!r})")
-        arrays = {name: archive[name] for name in archive.files if name != _STRUCTURE}
-    return _decode(header["object"], arrays, device)
+def read(handle: IO[bytes], device: Any) -> Any:
+    """Read what ``write`` wrote. Any file that is not one raises ``ValueError`` (the caller names it)."""
+    try:
+        with np.load(handle, allow_pickle=False) as archive:
+            if _STRUCTURE not in archive.files:
+                raise ValueError("not a tinygrad_lr.save file: it has no 'structure' entry")
+            header = json.loads(str(archive[_STRUCTURE]))
+            if not isinstance(header, dict) or header.get("format") != _FORMAT:
+                raise ValueError("not a tinygrad_lr.save file: its structure entry is not tinygrad_lr's")
+            arrays = {name: archive[name] for name in archive.files if name != _STRUCTURE}
+        return _decode(header["object"], arrays, device)
+    except ValueError as error:  # json.JSONDecodeError is a ValueError too
+        if "not a tinygrad_lr.save file" in str(error):
+            raise
+        raise ValueError(f"not a tinygrad_lr.save file: {error}") from error
+    except (KeyError, TypeError, AttributeError, IndexError, OSError) as error:
+        # a crafted structure: a name with no array, a container that is not a list of pairs, ...
+        raise ValueError(f"not a tinygrad_lr.save file: its structure is damaged ({type(error).__name__}: "
+                         f"{error})") from error
