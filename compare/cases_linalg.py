@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from .registry import AWAY_FROM_0, DISTINCT, NONZERO, Arg, Case, farg, register
+from .registry import AWAY_FROM_0, Arg, Case, farg, register
 
 
 def op(name: str, fn: Callable[..., Any], *args: Arg, **options: Any) -> None:

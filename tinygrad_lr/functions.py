@@ -236,7 +236,7 @@ def _parse_einsum(equation: str, operands: Sequence[Tensor]) -> tuple[tuple[str,
     left, arrow, output = equation.partition("->")
     inputs = left.split(",")
     if len(inputs) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if len(operands) > len(inputs) else
                            "einsum(): fewer operands were provided than specified in the equation")
     spare = [c for c in string.ascii_letters if c not in equation]
@@ -357,7 +357,7 @@ def broadcast_shapes(*shapes: Any) -> Size:
     try:
         return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
     except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape") from None
+        raise RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape") from None
 
 
 def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:

@@ -201,7 +201,7 @@ class ExtraMethods:
     # ------------------------------------------------------------------------------- reading
     def masked_select(self, mask: "Tensor") -> "Tensor":
         if mask.dtype is not dtypes.bool_:
-            raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
         shape = tuple(np.broadcast_shapes(tuple(self.shape), tuple(mask.shape)))
         source = self if tuple(self.shape) == shape else self.expand(shape)
         chosen = self._xp.broadcast_to(mask._data, shape)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
 from .ops import linalg_extra as X
 from .shapes import _normalize_dim, _normalize_dims
 from .tensor_extra import _renamed
@@ -39,7 +38,7 @@ def matrix_norm(a: "Tensor", ord: Any = "fro", dim: tuple[int, int] = (-2, -1), 
     if dtype is not None:
         a = a.to(dtype)
     if a.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     rows, cols = (_normalize_dim(d, a.ndim) for d in dim)
     if ord == "fro":
         return vector_norm(a, 2, (rows, cols), keepdim)
