@@ -204,3 +204,20 @@ def test_drawn_transposed_convolutions_match_torch(setting, dtype, seed, pairing
                 args=(farg(*setting["x"]), farg(*setting["w"]), farg(setting["b"])))
     result = check(case, pairing, dtype, seed)
     assert result.passed, f"{options}: {result.message}"
+
+
+def test_transposed_chunked_over_the_batch_matches_one_pass(monkeypatch):
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s) for s in ((5, 2, 3, 4), (2, 3, 3, 3), (3,))]
+
+    def run():
+        x, w, b = (tinygrad_lr.tensor(a, requires_grad=True) for a in arrays)
+        out = tinygrad_lr.nn.functional.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1)
+        out.backward(tinygrad_lr.tensor(np.linspace(-1, 1, out.numel()).reshape(out.shape)))
+        return [out.detach().numpy(), x.grad.numpy(), w.grad.numpy(), b.grad.numpy()]
+
+    whole = run()
+    per_sample = 3 * 3 * 3 * 3 * 4 * 8  # one sample's columns: C_out·kh·kw·H·W float64s
+    monkeypatch.setattr(conv_ops, "CHUNK_BYTES", 2 * per_sample)
+    for ours, reference in zip(run(), whole):
+        np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-12)

@@ -181,30 +181,39 @@ class ConvolutionTranspose(Op):
         w3 = weight.reshape(groups, in_channels // groups, -1)
         canvas = tuple((size - 1) * stride[a] + dilation[a] * (k - 1) + 1 + output_padding[a]
                        for a, (size, k) in enumerate(((h, kh), (w, kw))))
-        cols_t = xp.matmul(w3.swapaxes(-1, -2), _to_batch_last(xp, x, groups))
-        cols_t = cols_t.reshape(out_channels, kh, kw, h, w, n)
-        full = col2im(xp, cols_t, canvas, stride, dilation)
-        out = xp.ascontiguousarray(full[:, :, padding[0]:canvas[0] - padding[0], padding[1]:canvas[1] - padding[1]])
+        crop = (slice(None), slice(None), slice(padding[0], canvas[0] - padding[0]),
+                slice(padding[1], canvas[1] - padding[1]))
+        chunks = batch_chunks(n, out_channels * kh * kw * h * w * x.itemsize)
+        out = xp.empty((n, out_channels, canvas[0] - 2 * padding[0], canvas[1] - 2 * padding[1]), dtype=x.dtype)
+        for start, stop in chunks:
+            cols_t = xp.matmul(w3.swapaxes(-1, -2), _to_batch_last(xp, x[start:stop], groups))
+            cols_t = cols_t.reshape(out_channels, kh, kw, h, w, stop - start)
+            out[start:stop] = col2im(xp, cols_t, canvas, stride, dilation)[crop]
         if bias is not None:
             out += bias[:, None, None]
-        self.save(x, weight, ((kh, kw), stride, dilation, (h, w), groups), padding, canvas)
+        self.save(x, weight, ((kh, kw), stride, dilation, (h, w), groups), crop, canvas, chunks)
         return out
 
     def backward(self, out_grad):
-        x, weight, geometry, padding, canvas = self.saved
+        x, weight, geometry, crop, canvas, chunks = self.saved
         xp = self.xp
         groups = geometry[-1]
         n, in_channels = x.shape[:2]
-        padded = xp.zeros((n, out_grad.shape[1], *canvas), dtype=out_grad.dtype)
-        padded[:, :, padding[0]:canvas[0] - padding[0], padding[1]:canvas[1] - padding[1]] = out_grad
-        gcols = im2col(xp, padded, *geometry)
         w3 = weight.reshape(groups, in_channels // groups, -1)
-        grad_x = grad_w = grad_b = None
-        if self.needs_grad[0]:
-            grad_x = xp.matmul(w3, gcols).reshape(x.shape)
-        if self.needs_grad[1]:
-            x4 = x.reshape(n, groups, in_channels // groups, -1)
-            grad_w = xp.matmul(x4, gcols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+        x4 = x.reshape(n, groups, in_channels // groups, -1)
+        grad_x = xp.empty(x.shape, dtype=x.dtype) if self.needs_grad[0] else None
+        grad_w = grad_b = None
+        for start, stop in chunks:  # the columns of out_grad, as many samples at a time as fit
+            padded = xp.zeros((stop - start, out_grad.shape[1], *canvas), dtype=out_grad.dtype)
+            padded[crop] = out_grad[start:stop]
+            gcols = im2col(xp, padded, *geometry)
+            if grad_x is not None:
+                grad_x[start:stop] = xp.matmul(w3, gcols).reshape(grad_x[start:stop].shape)
+            if self.needs_grad[1]:
+                part = xp.matmul(x4[start:stop], gcols.swapaxes(-1, -2)).sum(axis=0)
+                grad_w = part if grad_w is None else grad_w + part
+        if grad_w is not None:
+            grad_w = grad_w.reshape(weight.shape)
         if len(self.needs_grad) > 2 and self.needs_grad[2]:
             grad_b = out_grad.sum(axis=(0, 2, 3))
         return grad_x, grad_w, grad_b
