@@ -114,7 +114,9 @@ def tables(build: Callable[[Any], Any], **options: Any) -> tuple[str, str]:
     (mlp, dict(input_size=(8, 1, 28, 28), col_names=("input_size", "output_size", "num_params", "trainable"))),
     (nested, dict(input_size=(2, 5, 16), depth=4)),
     (nested, dict(input_size=(2, 5, 16), depth=1, row_settings=("var_names",))),
-], ids=["mlp", "mlp_columns", "nested", "nested_depth1_var_names"])
+    (mlp, dict()),
+    (mlp, dict(input_size=(1, 28, 28), batch_dim=0, col_names=("output_size", "params_percent"))),
+], ids=["mlp", "mlp_columns", "nested", "nested_depth1_var_names", "no_input", "batch_dim"])
 def test_summary_table_is_pytorchs(build, options):
     ours, reference = tables(build, **options)
     assert ours == reference
