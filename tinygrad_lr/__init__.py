@@ -72,3 +72,8 @@ def is_floating_point(t: Tensor) -> bool:
 from . import nn, optim, utils  # noqa: E402  (the layers above the Tensor)
 from . import jit  # noqa: E402  (torch.jit.ScriptModule for tools; no TorchScript)
 from .serialization import load, save  # noqa: E402
+from . import backends, hub  # noqa: E402  (torch.backends.cudnn flags; torch.hub's offline checkpoint cache)
+from .process import (are_deterministic_algorithms_enabled, compile, get_float32_matmul_precision,  # noqa: E402,A004
+                      get_num_interop_threads, get_num_threads, is_deterministic_algorithms_warn_only_enabled,
+                      set_float32_matmul_precision, set_num_interop_threads, set_num_threads,
+                      use_deterministic_algorithms)

@@ -31,11 +31,34 @@ def synchronize() -> None:
 
 
 def manual_seed(seed: int) -> None:
-    from .random import manual_seed as _seed
-    _seed(seed)
+    """Seed the GPU's generator (CuPy's, used for draws made on a CUDA device) and only it: the CPU
+    stream is untouched, as in PyTorch. Without a GPU there is nothing to seed (PyTorch queues the seed
+    for a GPU that never comes)."""
+    cupy = cupy_module()
+    if cupy is not None:
+        from .random import default_generator
+        default_generator._cupy_state = cupy.random.RandomState(int(seed) % 2 ** 32)
+        cupy.random.seed(int(seed) % 2 ** 32)
 
 
-manual_seed_all = manual_seed
+manual_seed_all = manual_seed  # one GPU generator serves every device here
+
+
+def empty_cache() -> None:
+    """Give CuPy's cached, unused GPU memory back to the driver (nothing to do without a GPU)."""
+    cupy = cupy_module()
+    if cupy is not None:
+        cupy.get_default_memory_pool().free_all_blocks()
+
+
+def memory_allocated(device: object = None) -> int:
+    """Bytes of GPU memory held by live arrays (CuPy's memory pool)."""
+    return int(_require().get_default_memory_pool().used_bytes())
+
+
+def memory_reserved(device: object = None) -> int:
+    """Bytes CuPy's memory pool holds from the driver, used or cached."""
+    return int(_require().get_default_memory_pool().total_bytes())
 
 
 def _require():

@@ -1,4 +1,4 @@
-"""Utilities: ``utils.data`` (Dataset, DataLoader, random_split)."""
-from . import data
+"""Utilities: ``utils.data`` (Dataset, DataLoader, random_split), ``utils.model_zoo`` (offline ``load_url``)."""
+from . import data, model_zoo
 
-__all__ = ["data"]
+__all__ = ["data", "model_zoo"]
