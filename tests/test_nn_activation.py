@@ -148,3 +148,17 @@ def test_gumbel_softmax_eps_is_deprecated_as_in_torch():
     for ns in (tinygrad_lr, torch):
         with pytest.warns(UserWarning, match="`eps` parameter is deprecated and has no effect."):
             ns.nn.functional.gumbel_softmax(ns.zeros(2, 3), eps=1e-5)
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_rrelu_inplace_matches_torch(training):
+    v = np.array([-1.5, -0.2, 0.3, 2.0])
+    results = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(0)
+        x = ns.tensor(v, requires_grad=True)
+        h = x * 1
+        y = ns.nn.functional.rrelu(h, training=training, inplace=True)
+        (y * ns.tensor([1.0, 2, 3, 4])).sum().backward()
+        results.append((y is h, y.grad_fn.name(), y.detach().numpy().tolist(), x.grad.numpy().tolist()))
+    assert results[0] == results[1]
