@@ -185,6 +185,8 @@ NON_DIFFERENTIABLE = {
     "diff_bool": lambda m: m.tensor([True, False, False]).diff(),
     "diff_append": lambda m: m.tensor([1, 4, 9]).diff(append=m.tensor([16])),
     "cov_int": lambda m: m.tensor([[1, 2, 4], [2, 2, 1]]).cov(),
+    "scatter_reduce_legacy": lambda m: (m.ones(2, 3).scatter(0, m.tensor([[0, 1, 0]]), m.full((1, 3), 2.0), reduce="multiply"),
+                                        m.ones(2, 3).scatter(0, m.tensor([[0, 1, 0]]), 3.0, reduce="add")),
     "histogram": lambda m: m.histogram(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=3),
     "histogram_edges_density": lambda m: m.histogram(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=m.tensor([0.0, 2.0, 5.0]),
                                                      density=True),
@@ -578,3 +580,11 @@ def test_edge_cases_print_like_torch(name):
     with np.errstate(all="ignore"):
         ours, ref = both(run)
     assert ours == ref
+
+
+def test_nodes_without_a_derivative_print_like_torch():
+    for fn in (lambda m: m.heaviside(m.tensor([-1.0, 2.0], requires_grad=True), m.tensor(0.5)),
+               lambda m: (m.ones(2, 3, requires_grad=True) * 1).scatter(0, m.tensor([[0, 1, 0]]), 3.0, reduce="add")):
+        ours, ref = both(fn)
+        assert repr(ours) == repr(ref)
+        assert ours.grad_fn.name() == ref.grad_fn.name()

@@ -189,7 +189,8 @@ def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
         if not default_dtype:
             suffixes.append(f"dtype={t.dtype!r}")
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        # the class name: name() of C++-only nodes is qualified ("torch::autograd::CopySlices"), repr is not
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -15,6 +15,7 @@ from . import tensor as _tensor  # the Tensor class is looked up when a method r
 from .autograd import is_grad_enabled
 from .ops import movement as M
 from .ops import reorder as R
+from .ops import linalg_extra as X
 from .ops import scatter as W
 from .shapes import _normalize_dim, _normalize_dims, _shape_args
 from .tensor_indexing import _along_dim_index, _convert_index
@@ -137,14 +138,27 @@ class ExtraMethods:
         return d, _along_dim_index(self._xp, data, d), slices
 
     def scatter(self, dim: int, index: "Tensor", src: Any = None, *, value: Any = None, reduce: str | None = None) -> "Tensor":
-        if reduce is not None:
-            raise NotImplementedError("scatter(reduce=...) is deprecated in PyTorch; use scatter_reduce")
         src = value if src is None else src
+        if reduce is not None:
+            return self._scatter_legacy_reduce(dim, index, src, reduce)
         _, positions, slices = self._positions(dim, index, src, "scatter")
         if isinstance(src, _tensor.Tensor):
             _same_dtype(self, src)
             return W.Scatter.apply(self, src, positions=positions, src_slices=slices)
         return W.ScatterValue.apply(self, positions=positions, value=src)
+
+    def _scatter_legacy_reduce(self, dim: int, index: "Tensor", src: Any, reduce: str) -> "Tensor":
+        """The deprecated ``scatter(..., reduce="add" | "multiply")``: scatter_reduce's values, and,
+        as in PyTorch, no derivative (its backward raises)."""
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply., got {reduce}")
+        if not isinstance(src, _tensor.Tensor):
+            src = _tensor.Tensor._wrap(self._xp.full(tuple(index.shape), src, dtype=self._data.dtype), self.device)
+        from .autograd import no_grad
+        with no_grad():
+            values = self.scatter_reduce(dim, index, src, "sum" if reduce == "add" else "prod")._data
+        return X.ForwardOnly.apply(self, src, values=values, name="torch::autograd::NotImplemented",
+                                   what="scatter(reduce=...)")
 
     def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
         _, positions, slices = self._positions(dim, index, src, "scatter_add")
