@@ -304,3 +304,22 @@ def test_layers_run_on_each_device(device):
                       nn.Dropout2d(0.2)).to(device)
     m(x).sum().backward()
     assert x.grad.device == x.device and m[0].running_mean.device == x.device
+
+
+@pytest.mark.parametrize("path,name", [("batchnorm", "_BatchNorm"), ("batchnorm", "_NormBase"),
+                                       ("instancenorm", "_InstanceNorm"), ("normalization", "LayerNorm"),
+                                       ("dropout", "Dropout"), ("padding", "_ConstantPadNd"),
+                                       ("upsampling", "Upsample"), ("pixelshuffle", "PixelShuffle"),
+                                       ("activation", "MultiheadAttention")])
+def test_nn_modules_paths_classify_layers_as_pytorch(path, name):
+    """Init code asks ``isinstance(m, nn.modules.batchnorm._BatchNorm)``: same answers for the same layers."""
+    import importlib
+    layers = lambda ns: [ns.nn.BatchNorm1d(2), ns.nn.BatchNorm2d(2), ns.nn.InstanceNorm2d(2), ns.nn.LayerNorm(2),
+                         ns.nn.GroupNorm(1, 2), ns.nn.Dropout(), ns.nn.Dropout2d(), ns.nn.ZeroPad2d(1),
+                         ns.nn.ConstantPad1d(1, 2.0), ns.nn.ReflectionPad2d(1), ns.nn.Upsample(scale_factor=2),
+                         ns.nn.PixelShuffle(2), ns.nn.MultiheadAttention(4, 2), ns.nn.Linear(2, 2)]  # noqa: E731
+    answers = []
+    for ns in (tg, torch):
+        cls = getattr(importlib.import_module(f"{ns.__name__}.nn.modules.{path}"), name)
+        answers.append([isinstance(m, cls) for m in layers(ns)])
+    assert answers[0] == answers[1]

@@ -1,0 +1,2 @@
+"""``torch.nn.modules.pixelshuffle``: ``PixelShuffle`` and ``PixelUnshuffle``."""
+from ..upsampling import PixelShuffle, PixelUnshuffle  # noqa: F401
