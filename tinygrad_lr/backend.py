@@ -50,9 +50,15 @@ class device:
             return
         if not isinstance(spec, str):
             raise TypeError(f"device() expected a string, got {type(spec).__name__}")
-        kind, _, idx = spec.partition(":")
+        kind, colon, idx = spec.partition(":")
         if kind not in ("cpu", "cuda"):
             raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
+        if colon and not (idx == "0" or (idx[:1] in "123456789" and idx.isdigit() and idx.isascii())):
+            raise RuntimeError(f"Invalid device string: '{spec}'")  # PyTorch takes only 0 or [1-9][0-9]*
+        if index is not None and colon:
+            raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {spec}")
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = kind
         self.index = int(idx) if idx else index
         if self.type == "cuda" and self.index is None:

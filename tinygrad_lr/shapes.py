@@ -32,7 +32,11 @@ def _normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (int(dim),)
-    dims = tuple(sorted({_normalize_dim(int(d), ndim) for d in dim}))
+    normalized = [_normalize_dim(int(d), ndim) for d in dim]
+    dims = tuple(sorted(set(normalized)))
+    if len(dims) < len(normalized):
+        repeated = next(d for i, d in enumerate(normalized) if d in normalized[:i])
+        raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     if not ndim:
         return ()
     return dims

@@ -467,6 +467,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         if is_grad_enabled() and (a.requires_grad or b.requires_grad):
             # PyTorch records a node whose backward raises; refusing up front is clearer
             raise RuntimeError("the derivative for 'floor_divide' is not implemented; detach() the inputs")
+        E.check_integer_divisor(b._data)
         return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
 
     def __mod__(self, other: Any) -> "Tensor":

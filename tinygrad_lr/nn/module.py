@@ -12,6 +12,7 @@ walk over those dictionaries, with the dotted names PyTorch uses (``linear_relu_
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
@@ -406,6 +407,8 @@ class Module:
         RuntimeError lists all problems in PyTorch's words. ``assign`` is accepted and ignored:
         values are always copied.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)  # the live tensors to copy into
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]

@@ -102,12 +102,19 @@ class Sign(_Stepwise):
         return self.xp.sign(a)
 
 
+def check_integer_divisor(b: Any) -> None:
+    """Integer division by zero has no answer: PyTorch raises where NumPy would warn and return 0."""
+    if b.dtype.kind in "iub" and not b.all():
+        raise RuntimeError("ZeroDivisionError")
+
+
 class Remainder(Op):
     """out = a - floor(a / b) * b (Python's and PyTorch's sign convention);
     d/da = 1, d/db = -floor(a / b)"""
     torch_name = "RemainderBackward1"
 
     def forward(self, a, b):
+        check_integer_divisor(b)
         self.save(a, b)
         return self.xp.remainder(a, b)
 

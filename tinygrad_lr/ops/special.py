@@ -12,7 +12,7 @@ from typing import Any
 
 from ..autograd import Op
 from ..backend import erf_family
-from .elementwise import _quiet
+from .elementwise import _quiet, check_integer_divisor
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -238,6 +238,7 @@ class Fmod(Op):
     torch_name = "FmodBackward1"
 
     def forward(self, a, b):
+        check_integer_divisor(b)
         self.save(a, b)
         return self.xp.fmod(a, b)
 

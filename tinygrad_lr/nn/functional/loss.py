@@ -107,6 +107,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     data = input._data
     if data.size and not bool(((data >= 0) & (data <= 1)).all()):
         raise RuntimeError("all elements of input should be between 0 and 1")
+    labels = target._data
+    if labels.size and not bool(((labels >= 0) & (labels <= 1)).all()):  # NaN fails too, as in PyTorch
+        raise RuntimeError("all elements of target should be between 0 and 1")
     loss = loss_ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
