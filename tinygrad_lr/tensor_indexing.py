@@ -14,6 +14,7 @@ from . import dtypes
 from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
 from .autograd import inplace as _inplace
 from .autograd import is_grad_enabled
+from .autograd.graph import _renamed as _renamed_op
 from .ops import movement as M
 from .shapes import _normalize_dim
 
@@ -29,12 +30,10 @@ class IndexingMethods:
     # --------------------------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> "Tensor":
         index, advanced = _convert_index(index, self)
-        if not advanced and _all_integers(index):
-            index = (*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)  # a 0-d view, not a copy
-        out = M.Index.apply(self, index=index, advanced=advanced)
-        if out.grad_fn is not None and not advanced:
-            out.grad_fn.torch_name = _basic_index_name(index)
-        return out
+        if advanced:
+            return M.Index.apply(self, index=index, advanced=True)
+        # the node class carries PyTorch's name (SliceBackward0, SelectBackward0, ...) from the start
+        return _renamed_op(M.Index, _basic_index_name(index)).apply(self, index=index, advanced=False)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``x[index] = value``. In a graph, the written positions take the gradient of ``value``
@@ -72,11 +71,6 @@ class IndexingMethods:
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return _tensor._named(_tensor.where(mask, value, self), "MaskedFillBackward0")
 
-
-
-def _all_integers(index: Any) -> bool:
-    items = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (int, np.integer)) and not isinstance(i, builtins.bool) for i in items)
 
 
 def _basic_index_name(index: Any) -> str:

@@ -133,11 +133,14 @@ _RENAMED: dict[tuple[type, str], type] = {}
 
 
 def _renamed(cls: type, name: str) -> type:
-    if (cls, name) not in _RENAMED:
+    """The subclass of ``cls`` (of the class it was renamed from) called ``name``, made once."""
+    key = (cls, name)
+    sub = _RENAMED.get(key)
+    if sub is None:
         base = cls.__dict__.get("_renamed_from", cls)
-        _RENAMED[(cls, name)] = type(name, (base,), {"torch_name": name, "_renamed_from": base, "name": Node.name,
-                                                     "__module__": base.__module__, "__qualname__": name})
-    return _RENAMED[(cls, name)]
+        sub = _RENAMED[key] = type(name, (base,), {"torch_name": name, "_renamed_from": base, "name": Node.name,
+                                                   "__module__": base.__module__, "__qualname__": name})
+    return sub
 
 
 def _add_hook(table: dict, fn: Callable) -> Any:
@@ -208,14 +211,21 @@ class Op(Node):
             _link_view(result, first)
         return result
 
-    # saved tensors under PyTorch's attribute names, for tools (torchviz's show_saved)
+    # Saved tensors under PyTorch's attribute names, for tools (torchviz's show_saved). Properties,
+    # not __getattr__: a class with __getattr__ pays on every attribute read, and nodes are hot.
     def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(self._saved_names()))
+        names = self._saved_names()
+        return sorted(n for n in super().__dir__() if not n.startswith("_saved_") or n in names)
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_saved_") and name in self._saved_names():
-            return self._saved_names()[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    def _saved(self, name: str) -> Any:
+        names = self._saved_names()
+        if name not in names:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return names[name]
+
+    _saved_self = property(lambda self: self._saved("_saved_self"))
+    _saved_other = property(lambda self: self._saved("_saved_other"))
+    _saved_result = property(lambda self: self._saved("_saved_result"))
 
     def _saved_names(self) -> dict[str, Any]:
         """``_saved_self``/``_saved_other`` (the inputs whose arrays backward keeps) and

@@ -68,22 +68,24 @@ def counter(tensor: "Tensor") -> Version:
 def link_view(view: "Tensor", source: "Tensor") -> None:
     """``view`` was made by a view op from ``source``: share the version counter and remember the
     base (``_base``, always the root, as in PyTorch) when the memory is really shared."""
-    if view._data.base is None or owner_of(view._data) is not owner_of(source._data):
+    owner, data = view._data.base, source._data
+    if owner is None or (owner is not data and owner is not data.base):
         return  # the op had to copy (reshape of a non-contiguous array)
-    base = source._base if source._base is not None else source
+    base = source._base
+    if base is None:
+        base = source
     view._base = base
-    view._version_counter = counter(base)
-    if not (base._requires_grad and base.grad_fn is None):
+    view._version_counter = base._version_counter or counter(base)
+    if not base._requires_grad or base.grad_fn is not None:
         # an in-place change of the base must renew this view's history (a leaf that requires
-        # grad is never changed in a graph, so its views need no tracking). Weak references by
-        # id: a WeakSet would compare tensors with ==, which is elementwise here.
+        # grad is never changed in a graph, so its views need no tracking). A list of weak
+        # references: a WeakSet would compare tensors with ==, which is elementwise here.
         views = base._views
         if views is None:
-            views = base._views = {}
-        elif len(views) > 32 and len(views) & (len(views) - 1) == 0:  # now and then, drop dead ones
-            for key in [k for k, ref in views.items() if ref() is None]:
-                del views[key]
-        views[id(view)] = weakref.ref(view)
+            views = base._views = []
+        elif len(views) >= 64 and len(views) & (len(views) - 1) == 0:  # now and then, drop dead ones
+            views[:] = [ref for ref in views if ref() is not None]
+        views.append(weakref.ref(view))
 
 
 def share_counter(alias: "Tensor", source: "Tensor") -> None:
@@ -205,7 +207,7 @@ def record_inplace(tensor: "Tensor", new: "Tensor", old: "Tensor") -> None:
 def renew_views(base: "Tensor") -> list:
     """After ``base`` got a new history, every live view of it reads it through ``AsStrided``."""
     renewed = []
-    for ref in list((base._views or {}).values()):
+    for ref in list(base._views or ()):
         view = ref()
         if view is not None and view._base is base:
             _view_of_base(view, base)

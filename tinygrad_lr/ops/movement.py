@@ -90,7 +90,10 @@ class Index(Op):
 
     def forward(self, a, index: Any, advanced: bool):
         self.save(a.shape, a.dtype, index, advanced)
-        return a[index]
+        out = a[index]
+        if type(out) is not type(a) and not advanced:  # NumPy gives a scalar for x[0, 1]: a 0-d view instead
+            out = a[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
+        return out
 
     def backward(self, out_grad):
         shape, dtype, index, advanced = self.saved
