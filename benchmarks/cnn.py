@@ -15,8 +15,8 @@ import numpy as np
 
 from .harness import Budget, Contender, fmt_time, progress, switch_pause, time_interleaved
 
-FULL_BUDGET = Budget(warmup=3, min_rounds=7, max_rounds=200, seconds=5.0)
-QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=5, seconds=0.2, block_seconds=0.05)
+FULL_BUDGET = Budget(warmup=3, min_rounds=10, max_rounds=200, seconds=5.0)
+QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=2, seconds=0.0, block_seconds=0.0)
 BATCHES = {"cpu": [64, 256], "cuda": [64, 256]}
 QUICK_BATCHES = {"cpu": [16], "cuda": [16]}
 LR = 0.01

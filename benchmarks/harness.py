@@ -29,14 +29,15 @@ class Contender:
     name: str  # "tinygrad_lr", "torch" or "floor"
     device: str  # "cpu" or "cuda"
     fw: ModuleType
-    kind: str = "framework"  # "framework" or "floor"
+    kind: str = "framework"  # "framework", "floor" or "pure-python" (micrograd, per-op table only)
     sync: Callable[[], None] = field(default=lambda: None)
 
     @property
     def label(self) -> str:
         if self.kind == "floor":
             return f"{'NumPy' if self.device == 'cpu' else 'CuPy'} floor"
-        backend = {"tinygrad_lr": "NumPy" if self.device == "cpu" else "CuPy"}.get(self.name)
+        backend = {"tinygrad_lr": "NumPy" if self.device == "cpu" else "CuPy",
+                   "micrograd": "pure Python"}.get(self.name)
         return f"{self.name} ({backend})" if backend else f"{self.name} {self.device.upper()}"
 
     @property
@@ -67,9 +68,12 @@ def available_contenders(device: str) -> list[Contender]:
     return found
 
 
+CPU_PAUSE = 0.12  # seconds; run.py lowers it for --quick (a smoke test needs no quiet thread pools)
+
+
 def switch_pause(device: str) -> float:
     """Seconds to wait between contenders (see ``time_interleaved``): only CPU thread pools clash."""
-    return 0.12 if device == "cpu" else 0.0
+    return CPU_PAUSE if device == "cpu" else 0.0
 
 
 def cuda_available() -> bool:
@@ -81,15 +85,33 @@ def cuda_available() -> bool:
 
 # ------------------------------------------------------------------------------------- statistics
 
-def summarize(times: list[float]) -> dict[str, Any]:
-    """Median with the interquartile range and the extremes, in seconds."""
+def summarize(times: list[float], rounds: list[float] | None = None) -> dict[str, Any]:
+    """Median with the interquartile range and the extremes, in seconds; ``rounds`` (the median of
+    each round's block, when the timing was interleaved) is kept as ``round_s`` for paired ratios."""
     ordered = sorted(times)
     if len(ordered) >= 2:
         q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
     else:
         q1 = q3 = ordered[0]
-    return {"median_s": statistics.median(ordered), "q1_s": q1, "q3_s": q3,
-            "min_s": ordered[0], "max_s": ordered[-1], "n": len(ordered)}
+    out = {"median_s": statistics.median(ordered), "q1_s": q1, "q3_s": q3,
+           "min_s": ordered[0], "max_s": ordered[-1], "n": len(ordered)}
+    if rounds is not None:
+        out["round_s"] = rounds
+    return out
+
+
+def paired_ratio(mine: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any] | None:
+    """The ratio of two contenders timed in the same rounds: the median of the per-round ratios
+    (round i of one over round i of the other), with their quartiles. Pairing cancels a drift of the
+    machine that hits both alike within a round (another process starting), which the ratio of two
+    overall medians does not. None when the two were not timed round by round together."""
+    a, b = mine.get("round_s"), reference.get("round_s")
+    if not a or not b or len(a) != len(b):
+        return None
+    ratios = sorted(x / y for x, y in zip(a, b))
+    q1, q3 = (statistics.quantiles(ratios, n=4, method="inclusive")[0::2] if len(ratios) >= 2
+              else (ratios[0], ratios[0]))
+    return {"median": statistics.median(ratios), "q1": q1, "q3": q3, "rounds": len(ratios)}
 
 
 @dataclass
@@ -99,10 +121,10 @@ class Budget:
     contender runs one block of about ``block_seconds`` (at least one call)."""
 
     warmup: int = 2
-    min_rounds: int = 5
+    min_rounds: int = 10
     max_rounds: int = 200
     seconds: float = 2.0
-    block_seconds: float = 0.2
+    block_seconds: float = 0.25
 
 
 def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Callable[[], None]],
@@ -132,6 +154,7 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
     block = {key: max(1, min(100, round(budget.block_seconds / max(estimate[key], 1e-9)))) for key in keys}
     gc.collect()
     times: dict[str, list[float]] = {key: [] for key in keys}
+    rounds_of: dict[str, list[float]] = {key: [] for key in keys}  # each round's block median
     start = clock()
     rounds = 0
     while rounds < budget.min_rounds or (rounds < budget.max_rounds and clock() - start < budget.seconds):
@@ -140,9 +163,11 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
             if pause:
                 time.sleep(pause)  # the previous contender's BLAS/OpenMP threads stop spinning
             timed(key)  # untimed: wakes this contender's own thread pool
-            times[key].extend(timed(key) for _ in range(block[key]))
+            this_block = [timed(key) for _ in range(block[key])]
+            times[key] += this_block
+            rounds_of[key].append(statistics.median(this_block))
         rounds += 1
-    return {key: summarize(values) for key, values in times.items()}
+    return {key: summarize(values, rounds_of[key]) for key, values in times.items()}
 
 
 # ---------------------------------------------------------------------------------------- progress

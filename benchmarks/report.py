@@ -5,7 +5,7 @@ import json
 import os
 from typing import Any
 
-from .harness import fmt_time
+from .harness import fmt_time, paired_ratio
 
 # ------------------------------------------------------------------------------------------ ratios
 
@@ -17,15 +17,24 @@ def _median(row: dict) -> float:
     return row["total"]["median_s"] if "total" in row else row["backward"]["median_s"]
 
 
+def _rounds_of(row: dict) -> dict:
+    """The summary that holds a row's per-round figures (``round_s``), when it has one."""
+    return row["total"] if "total" in row else row
+
+
 def add_ratios(rows: list[dict], by: str | None) -> None:
-    """Give each row ``vs_torch`` (its median over torch's on the same device and ``by`` value)
-    and, where a floor ran, ``vs_floor``."""
+    """Give each row ``vs_torch`` and, where a floor ran, ``vs_floor``: the median of the per-round
+    paired ratios when both were timed round by round together (with ``vs_torch_spread``, their
+    quartiles), else the ratio of the two medians (the graph workload, timed per build)."""
     for row in rows:
         same = [r for r in rows if r["device"] == row["device"] and (by is None or r[by] == row[by])]
         for name, field in (("torch", "vs_torch"), ("floor", "vs_floor")):
             ref = next((r for r in same if r["contender"] == name), None)
             if ref is not None:
-                row[field] = _median(row) / _median(ref)
+                paired = paired_ratio(_rounds_of(row), _rounds_of(ref))
+                row[field] = paired["median"] if paired else _median(row) / _median(ref)
+                if paired:
+                    row[field + "_spread"] = paired
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -46,6 +55,14 @@ def _ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}×"
 
 
+def _paired(row: dict, field: str) -> str:
+    """A ratio with the quartiles of its per-round ratios: ``0.85× [0.82–0.88]``."""
+    spread = row.get(field + "_spread")
+    if spread is None:
+        return _ratio(row.get(field))
+    return f"{spread['median']:.2f}× [{spread['q1']:.2f}–{spread['q3']:.2f}]"
+
+
 def mlp_table(rows: list[dict], device: str) -> str:
     rows = [r for r in rows if r["device"] == device]
     labels = list(dict.fromkeys(r["label"] for r in rows))
@@ -56,7 +73,7 @@ def mlp_table(rows: list[dict], device: str) -> str:
         by_label = {r["label"]: r for r in rows if r["batch"] == batch}
         ours, floor_row = at.get("tinygrad_lr", {}), at.get("floor", {})
         lines.append([str(batch)] + [_spread(by_label[label]) if label in by_label else "" for label in labels] +
-                     [_ratio(ours.get("vs_torch")), _ratio(ours.get("vs_floor")), _ratio(floor_row.get("vs_torch"))])
+                     [_paired(ours, "vs_torch"), _paired(ours, "vs_floor"), _paired(floor_row, "vs_torch")])
     return _table(header, lines)
 
 
@@ -65,7 +82,7 @@ def overhead_table(rows: list[dict]) -> str:
     lines = [[r["label"], str(r["ops"]), f"{r['forward_us_per_op']:.2f}", f"{r['backward_us_per_op']:.2f}",
               f"{r['us_per_op']:.2f}",
               f"{r['total']['q1_s'] / r['ops'] * 1e6:.2f}–{r['total']['q3_s'] / r['ops'] * 1e6:.2f}",
-              _ratio(r.get("vs_torch"))] for r in rows]
+              _paired(r, "vs_torch")] for r in rows]
     return _table(header, lines)
 
 
@@ -77,10 +94,10 @@ def linear_table(rows: list[dict]) -> str:
 
 
 def graph_table(rows: list[dict]) -> str:
-    header = ["contender", "nodes", "build", "backward", "backward µs/node", "backward vs torch",
+    header = ["contender", "nodes", "build", "backward", "backward µs/node", "build vs torch", "backward vs torch",
               "full GCs (build/backward, all repeats)"]
     lines = [[r["label"], f"{r['nodes']:,}", fmt_time(r["build"]["median_s"]), fmt_time(r["backward"]["median_s"]),
-              f"{r['backward_us_per_node']:.2f}", _ratio(r.get("vs_torch")),
+              f"{r['backward_us_per_node']:.2f}", _ratio(r.get("build_vs_torch")), _ratio(r.get("vs_torch")),
               f"{r['full_gc_collections']['build']}/{r['full_gc_collections']['backward']}"] for r in rows]
     return _table(header, lines)
 
@@ -96,10 +113,68 @@ def memory_table(rows: list[dict]) -> str:
     return _table(header, lines)
 
 
+# ----------------------------------------------------------------------------------------- targets
+
+def add_graph_build_ratios(rows: list[dict]) -> None:
+    """``build_vs_torch``: the chain's build (forward) time over torch's, same device and size."""
+    for row in rows:
+        ref = next((r for r in rows if r["contender"] == "torch" and r["device"] == row["device"]
+                    and r["nodes"] == row["nodes"]), None)
+        if ref is not None:
+            row["build_vs_torch"] = row["build"]["median_s"] / ref["build"]["median_s"]
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 14's targets, each with what this run measured and whether it met it. A target that
+    this run could not measure (no GPU, workload not run) says so with ``met: None``."""
+    w = results["workloads"]
+    out: list[dict[str, Any]] = []
+
+    def add(target: str, limit: float, measured: float | None, what: str) -> None:
+        out.append({"target": target, "limit": limit, "measured": measured, "what": what,
+                    "met": None if measured is None else measured <= limit})
+
+    def ours(rows: list[dict], device: str, **match: Any) -> dict | None:
+        return next((r for r in rows if r["contender"] == "tinygrad_lr" and r["device"] == device
+                     and all(r.get(k) == v for k, v in match.items())), None)
+
+    mlp = w["mlp"]["rows"]
+    for batch in sorted({r["batch"] for r in mlp if r["device"] == "cpu"}):
+        row = ours(mlp, "cpu", batch=batch)
+        limit = 0.9 if batch <= 16 else 1.0
+        add(f"CPU MLP step, batch {batch}: ≤ {limit}× PyTorch", limit, row and row.get("vs_torch"), "× torch")
+        add(f"CPU MLP step, batch {batch}: ≤ 1.1× NumPy floor", 1.1, row and row.get("vs_floor"), "× floor")
+    over = ours(w["overhead"]["rows"], "cpu")
+    add("Per-op overhead (1,000 one-element ops, forward + backward): ≤ 0.8× PyTorch", 0.8,
+        over and over.get("vs_torch"), "× torch")
+    graph = [r for r in w["graph"]["rows"] if r["device"] == "cpu"]
+    if graph:
+        largest = max(r["nodes"] for r in graph)
+        row = ours(graph, "cpu", nodes=largest)
+        add(f"Graph build, {largest:,}-node chain: no slower than PyTorch", 1.0, row and row.get("build_vs_torch"),
+            "× torch")
+        add(f"Backward, {largest:,}-node chain: stays ahead of PyTorch", 1.0, row and row.get("vs_torch"), "× torch")
+    else:
+        add("Graph build, 100,000-node chain: no slower than PyTorch", 1.0, None, "× torch")
+    for batch, limit in ((65_536, 1.1), (1_024, 1.5), (1, 1.5)):
+        row = ours(mlp, "cuda", batch=batch)
+        add(f"GPU MLP step, batch {batch:,}: ≤ {limit}× PyTorch CUDA", limit, row and row.get("vs_torch"), "× torch")
+    return out
+
+
+def targets_table(rows: list[dict[str, Any]]) -> str:
+    lines = [[t["target"], "not measured" if t["measured"] is None else f"{t['measured']:.2f}{t['what'][0]}",
+              {True: "yes", False: "NO", None: "-"}[t["met"]]] for t in rows]
+    return _table(["target (issue 14)", "measured", "met"], lines)
+
+
 def render(results: dict[str, Any]) -> str:
+    from .cpuload import describe
     from .machine import summary_line
     w = results["workloads"]
-    parts = [f"Machine: {summary_line(results['machine'])}"]
+    parts = [f"Machine: {summary_line(results['machine'])}; pinned to cores {results['machine'].get('pinned_cores')}"]
+    for key, meter in results.get("other_cpu", {}).items():
+        parts.append(f"  during {key}: {describe(meter)}")
     for device in results["devices"]:
         if any(r["device"] == device for r in w["mlp"]["rows"]):
             parts.append(f"\n1. MLP 784-512-512-10 training step on {device} (api: {w['mlp']['api']}), "
@@ -116,6 +191,11 @@ def render(results: dict[str, Any]) -> str:
         parts.append("\n   Memory at the largest graph (relative to just before the build)\n" +
                      memory_table(w["graph"]["rows"]))
     return "\n".join(parts)
+
+
+def render_targets(results: dict[str, Any]) -> str:
+    return ("\nTargets of issue 14 (ratios of this run: median of per-round paired ratios; × = times the "
+            "reference's time)\n" + targets_table(results.get("targets", [])))
 
 
 # -------------------------------------------------------------------------------------------- JSON

@@ -15,8 +15,8 @@ import numpy as np
 
 from .harness import Budget, Contender, fmt_time, progress, switch_pause, time_interleaved
 
-FULL_BUDGET = Budget(warmup=2, min_rounds=5, max_rounds=100, seconds=3.0)
-QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=5, seconds=0.2, block_seconds=0.05)
+FULL_BUDGET = Budget(warmup=2, min_rounds=10, max_rounds=100, seconds=3.0)
+QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=2, seconds=0.0, block_seconds=0.0)
 
 # name -> (layer, input size, hidden size, layers, steps, batch)
 SHAPES = {"LSTM 2x128, T=35, N=32": ("LSTM", 64, 128, 2, 35, 32),

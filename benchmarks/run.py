@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from . import cnn, report, rng, rnn, workloads
+from . import cnn, cpuload, harness, report, rng, rnn, workloads
 from .harness import available_contenders, cuda_available, progress, progress_bar
 from .machine import describe
 
@@ -25,9 +25,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", default=DEFAULT_OUT, help="folder for results.json and the PNG plots")
     parser.add_argument("--only", nargs="+", choices=WORKLOADS, default=list(WORKLOADS),
                         help="run only these workloads")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="CPU threads for OpenBLAS and torch (default: the libraries' own choice, "
-                             "one per core); 1 gives steadier numbers on a busy machine")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads for OpenBLAS and torch, and the process pinned to that many cores "
+                             "(default 1: the headline figures; 0: the libraries' own choice, unpinned)")
     parser.add_argument("--api", choices=("auto", "nn", "tensor"), default="auto",
                         help="MLP/Linear code: 'nn' (nn.Linear, F.cross_entropy, optim.SGD), 'tensor' (x @ W.t() + b, "
                              "log_softmax + indexing, manual SGD), 'auto' (nn where both frameworks have it)")
@@ -37,6 +37,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dict[str, Any]:
     config = config or (workloads.QUICK if args.quick else workloads.FULL)
+    if args.quick:
+        harness.CPU_PAUSE = 0.0  # a smoke test: no need to let thread pools go quiet
     if args.threads:
         import torch
         torch.set_num_threads(args.threads)  # also set through OMP_NUM_THREADS by __main__
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
                  "api": getattr(args, "api", "auto")},
         "devices": devices,
         "config": asdict(config),
-        "machine": describe(devices),
+        "machine": {**describe(devices), "pinned_cores": cpuload.allowed_cores()},
         "contenders": [{"name": c.name, "device": c.device, "kind": c.kind, "label": c.label} for c in everyone],
         "workloads": {"mlp": {"api": api, "rows": []}, "overhead": {"rows": []},
                       "linear": {"api": api, "rows": []}, "graph": {"rows": []},
@@ -71,28 +73,24 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
     started = time.perf_counter()
     w = results["workloads"]
     bar = progress_bar(len(by_device) * len(set(args.only) & set(WORKLOADS)), "workloads")
+    runners = {"mlp": lambda cs, d: workloads.run_mlp(cs, d, config, api),
+               "overhead": lambda cs, d: workloads.run_overhead(cs, d, config),
+               "linear": lambda cs, d: workloads.run_linear(cs, d, config, api),
+               "graph": lambda cs, d: workloads.run_graph(cs, d, config),
+               "rng": lambda cs, d: rng.run_rng(cs, d, args.quick),
+               "rnn": lambda cs, d: rnn.run_rnn(cs, d, args.quick),
+               "cnn": lambda cs, d: cnn.run_cnn(cs, d, args.quick)}
+    results["other_cpu"] = {}  # workload/device -> CPU other processes used meanwhile (cpuload.Meter)
     for device, contenders in by_device.items():
         progress(f"[{device}] contenders: {', '.join(c.label for c in contenders)}; api: {api}")
-        if "mlp" in args.only:
-            w["mlp"]["rows"] += workloads.run_mlp(contenders, device, config, api)
-            bar.update()
-        if "overhead" in args.only:
-            w["overhead"]["rows"] += workloads.run_overhead(contenders, device, config)
-            bar.update()
-        if "linear" in args.only:
-            w["linear"]["rows"] += workloads.run_linear(contenders, device, config, api)
-            bar.update()
-        if "graph" in args.only:
-            w["graph"]["rows"] += workloads.run_graph(contenders, device, config)
-            bar.update()
-        if "rng" in args.only:
-            w["rng"]["rows"] += rng.run_rng(contenders, device, args.quick)
-            bar.update()
-        if "rnn" in args.only:
-            w["rnn"]["rows"] += rnn.run_rnn(contenders, device, args.quick)
-            bar.update()
-        if "cnn" in args.only:
-            w["cnn"]["rows"] += cnn.run_cnn(contenders, device, args.quick)
+        for name in WORKLOADS:
+            if name not in args.only:
+                continue
+            with cpuload.Meter() as meter:
+                w[name]["rows"] += runners[name](contenders, device)
+            results["other_cpu"][f"{name}/{device}"] = meter.result
+            if meter.result.get("high"):
+                progress(f"  {name} {device}: {cpuload.describe(meter.result)}")
             bar.update()
     bar.close()
     results["elapsed_s"] = time.perf_counter() - started
@@ -104,6 +102,8 @@ def run(args: argparse.Namespace, config: workloads.Config | None = None) -> dic
     report.add_ratios(w["rng"]["rows"], by="workload")
     report.add_ratios(w["rnn"]["rows"], by="workload")
     report.add_ratios(w["cnn"]["rows"], by="workload")
+    report.add_graph_build_ratios(w["graph"]["rows"])
+    results["targets"] = report.targets(results)
     return results
 
 
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     print(rng.render(results["workloads"]["rng"]["rows"]))
     print(rnn.render(results["workloads"]["rnn"]["rows"]))
     print(cnn.render(results["workloads"]["cnn"]["rows"]))
+    print(report.render_targets(results))
     path = report.write_json(results, args.out)
     progress(f"\nwrote {path}")
     if not args.no_plots:

@@ -45,26 +45,27 @@ class Config:
 
 FULL = Config(
     mlp_batches={"cpu": [1, 16, 64, 256, 1024, 4096], "cuda": [4 ** k for k in range(9)]},  # 1 .. 65,536
-    mlp_budget=Budget(warmup=3, min_rounds=7, max_rounds=300, seconds=6.0),
+    mlp_budget=Budget(warmup=3, min_rounds=10, max_rounds=300, seconds=6.0),
     overhead_ops=1000,
     overhead_budget=Budget(warmup=3, min_rounds=15, max_rounds=200, seconds=8.0),
     linear_features=4096,
     linear_rows={"cpu": 512, "cuda": 4096},
-    linear_budget=Budget(warmup=2, min_rounds=7, max_rounds=100, seconds=10.0),
+    linear_budget=Budget(warmup=2, min_rounds=10, max_rounds=100, seconds=10.0),
     graph_sizes=[25_000, 50_000, 100_000],
     graph_width=16,
     graph_repeats=5,
 )
 
+# A smoke test (tests/test_benchmarks.py): every code path once or twice, a few seconds in all.
 QUICK = Config(
-    mlp_batches={"cpu": [1, 64, 256], "cuda": [1, 256, 4096]},
-    mlp_budget=Budget(warmup=1, min_rounds=3, max_rounds=20, seconds=0.3, block_seconds=0.05),
+    mlp_batches={"cpu": [1, 16], "cuda": [1, 256]},
+    mlp_budget=Budget(warmup=1, min_rounds=3, max_rounds=3, seconds=0.0, block_seconds=0.0),
     overhead_ops=1000,
-    overhead_budget=Budget(warmup=1, min_rounds=3, max_rounds=20, seconds=0.5, block_seconds=0.05),
-    linear_features=1024,
-    linear_rows={"cpu": 64, "cuda": 1024},
-    linear_budget=Budget(warmup=1, min_rounds=3, max_rounds=20, seconds=0.3, block_seconds=0.05),
-    graph_sizes=[2_500, 5_000, 10_000],
+    overhead_budget=Budget(warmup=1, min_rounds=3, max_rounds=3, seconds=0.0, block_seconds=0.0),
+    linear_features=256,
+    linear_rows={"cpu": 16, "cuda": 256},
+    linear_budget=Budget(warmup=1, min_rounds=3, max_rounds=3, seconds=0.0, block_seconds=0.0),
+    graph_sizes=[500, 1_000, 2_000],
     graph_width=16,
     graph_repeats=1,
 )
@@ -213,11 +214,58 @@ def overhead_chain(fw: Any, dev: str, n_ops: int, sync: Callable[[], None],
     return step
 
 
+def micrograd_chain(n_ops: int, forward_times: list[float]) -> Callable[[], Any]:
+    """The same chain on micrograd's scalar ``Value`` (pip ``micrograd``): the pure-Python floor of
+    per-op cost, a node being one small Python object with a closure. micrograd has no tanh, so
+    ``relu`` takes its place; its ``-y`` is ``y * -1`` (two objects, as its own code does it)."""
+    import sys
+
+    from micrograd.engine import Value
+    x, w = Value(0.5), Value(0.9)
+    clock = time.perf_counter
+
+    def step() -> Any:
+        x.grad = w.grad = 0
+        t0 = clock()
+        y = x
+        for _ in range(n_ops // 4):
+            y = y * w
+            y = y + 0.25
+            y = y.relu()
+            y = -y
+        forward_times.append(clock() - t0)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 4 * n_ops + 100))  # its backward recurses once per node
+        try:
+            y.backward()
+        finally:
+            sys.setrecursionlimit(limit)
+        return y
+
+    return step
+
+
+def micrograd_contender(device: str) -> Contender | None:
+    """micrograd as a per-op contender (CPU only, when it is installed)."""
+    if device != "cpu":
+        return None
+    try:
+        import micrograd
+    except ImportError:
+        return None
+    return Contender("micrograd", "cpu", micrograd, kind="pure-python")
+
+
 def run_overhead(contenders: list[Contender], device: str, config: Config) -> list[dict]:
     frameworks = [c for c in contenders if c.kind == "framework"]
     n_ops = config.overhead_ops
     forward_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
     steps = {c.key: overhead_chain(c.fw, c.device, n_ops, c.sync, forward_times[c.key]) for c in frameworks}
+    pure = micrograd_contender(device)
+    if pure is not None:
+        frameworks.append(pure)
+        forward_times[pure.key] = []
+        steps[pure.key] = micrograd_chain(n_ops, forward_times[pure.key])
     stats = time_interleaved(steps, {c.key: c.sync for c in frameworks}, config.overhead_budget,
                              switch_pause(device))
     rows = []
