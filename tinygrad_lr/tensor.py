@@ -19,7 +19,8 @@ from .autograd import grad_mode as _grad_mode
 from .autograd import graph as _graph
 from .autograd import inplace as _inplace
 from .autograd import is_grad_enabled
-from .backend import CPU, array_module, device, move, to_device
+from .backend import (CPU, array_module, device, move, quiet_floating_point_errors, restore_floating_point_errors,
+                      to_device)
 from .dtypes import dtype as _dtype_class
 from .ops import elementwise as E
 from .ops import linalg as L
@@ -468,7 +469,11 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
             # PyTorch records a node whose backward raises; refusing up front is clearer
             raise RuntimeError("the derivative for 'floor_divide' is not implemented; detach() the inputs")
         E.check_integer_divisor(b._data)
-        return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
+        quiet = quiet_floating_point_errors()  # float x // 0 is ±inf or nan, silently as in PyTorch
+        try:
+            return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
+        finally:
+            restore_floating_point_errors(quiet)
 
     def __mod__(self, other: Any) -> "Tensor":
         out = self._binary(E.Remainder, other)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..backend import quiet_floating_point
 from . import graph
 from .grad_mode import no_grad
 from .graph import AccumulateGrad, edge_of, unbroadcast
@@ -150,7 +151,7 @@ def _run(roots: list, retain_graph: bool, capture: dict | None, only: set | None
         _add(pending, aliased, node, nr, seed, shared=True)
     order = _topological_order([node for node, _, _ in roots if type(node) is not AccumulateGrad])
     anomaly = graph.anomaly_enabled
-    with no_grad():
+    with no_grad(), quiet_floating_point():  # NumPy's x/0, log(0) warnings: PyTorch is silent
         for node in itertools.chain(order, leaves):
             out_grad = pending.pop(id(node), None)
             if out_grad is None:

@@ -16,7 +16,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..backend import sum_leading
+from ..backend import quiet_floating_point_errors, restore_floating_point_errors, sum_leading
 from . import grad_mode as _modes
 from .grad_mode import _state
 
@@ -195,7 +195,11 @@ class Op(Node):
         node = object.__new__(cls)  # (skipping __init__'s call saves a little on every op)
         node.xp = first._xp
         needs_grad = node.needs_grad = tuple([t._requires_grad for t in inputs])
-        out = node.forward(*[t._data for t in inputs], **options)
+        quiet = quiet_floating_point_errors()  # NumPy's x/0, log(0) warnings: PyTorch is silent
+        try:
+            out = node.forward(*[t._data for t in inputs], **options)
+        finally:
+            restore_floating_point_errors(quiet)
         xp = node.xp
         if node.out_device is not None:  # only a device copy changes device (and array module)
             dev, xp = node.out_device, None

@@ -43,6 +43,8 @@ class Mean(Op):
 
     def forward(self, a, dims: tuple[int, ...], keepdim: bool):
         self.save(a.shape, dims, keepdim)
+        if a.size == 0:  # NaN (0 / 0) without NumPy's "Mean of empty slice" warning, as PyTorch
+            return a.sum(axis=dims, keepdims=keepdim) / 0
         return a.mean(axis=dims, keepdims=keepdim)
 
     def backward(self, out_grad):
