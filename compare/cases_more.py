@@ -91,3 +91,29 @@ op("diagflat", lambda ns, a: ns.diagflat(a, -1), farg(2, 2))
 op("vander", lambda ns, a: (ns.vander(a), ns.vander(a, 4, increasing=True)), farg(3, grad=False),
    note="forward only: PyTorch's own backward of vander fails (an in-place cumprod it checks itself)")
 op("rsub", lambda ns, a, b: ns.rsub(a, 2.0, alpha=3) + ns.rsub(a, b), farg(2, 3), farg(3))
+
+# ----------------------------------------------------------- torch.special and torch.linalg extras
+op("special_ndtr", lambda ns, a: ns.special.ndtr(a), farg(2, 3))
+op("special_ndtri", lambda ns, a: ns.special.ndtri(a), farg(2, 3, low=0.05, high=0.95))
+op("special_log_ndtr", lambda ns, a: ns.special.log_ndtr(a * 5), farg(2, 3), note="down to log Φ(-10)")
+op("special_xlog1py", lambda ns, a, b: ns.special.xlog1py(a, b), farg(2, 3), farg(2, 3, low=-0.7, high=2.0))
+op("special_entr", lambda ns, a: ns.special.entr(a), farg(2, 3, low=0.1, high=2.0))
+op("special_multigammaln", lambda ns, a: ns.special.multigammaln(a, 2), farg(2, 3, low=1.0, high=3.0))
+op("linalg_solve_triangular", lambda ns, a, b: ns.linalg.solve_triangular(conditioned_upper(ns, a), b, upper=True),
+   farg(3, 3, low=-1.0, high=1.0), farg(3, 2))
+op("linalg_solve_triangular_right_unit", lambda ns, a, b: ns.linalg.solve_triangular(a, b, upper=False, left=False,
+                                                                                   unitriangular=True),
+   farg(3, 3, low=-1.0, high=1.0), farg(2, 3))
+op("linalg_lstsq", lambda ns, a, b: ns.linalg.lstsq(a, b).solution, farg(4, 3), farg(4, 2))
+op("linalg_lstsq_square", lambda ns, a, b: ns.linalg.lstsq(a + 3 * ns.eye(3, dtype=a.dtype, device=a.device), b).solution,
+   farg(3, 3, low=-1.0, high=1.0), farg(3, 2))
+op("linalg_cond", lambda ns, a: ns.linalg.cond(a), farg(3, 3))
+op("linalg_vecdot", lambda ns, a, b: ns.linalg.vecdot(a, b, dim=0), farg(3, 4), farg(3, 1))
+op("linalg_vander", lambda ns, a: ns.linalg.vander(a, N=4), farg(2, 3))
+op("linalg_inv_ex", lambda ns, a: tuple(ns.linalg.inv_ex(a + 3 * ns.eye(3, dtype=a.dtype, device=a.device))),
+   farg(3, 3, low=-1.0, high=1.0))
+op("linalg_cholesky_ex", lambda ns, a: tuple(ns.linalg.cholesky_ex(spd(ns, a))), farg(3, 3))
+
+
+def conditioned_upper(ns: Any, a: Any) -> Any:
+    return a + 3 * ns.eye(a.shape[-1], dtype=a.dtype, device=a.device)

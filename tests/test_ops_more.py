@@ -208,6 +208,15 @@ NON_DIFFERENTIABLE = {
     "unravel_index": lambda m: m.unravel_index(m.tensor([5, 7]), (2, 4)),
     "typename": lambda m: (m.typename(m.zeros(2, dtype=m.float64)), m.typename(3)),
     "mvlgamma_poles": lambda m: m.zeros(2).mvlgamma(2),
+    "matrix_rank": lambda m: (m.linalg.matrix_rank(m.ones(3, 3)), m.linalg.matrix_rank(m.eye(3).expand(2, 3, 3)),
+                              m.linalg.matrix_rank(m.tensor([[1.0, 0.0], [0.0, 1e-9]]), atol=1e-6)),
+    "inv_ex_info": lambda m: m.linalg.inv_ex(m.stack([m.eye(2), m.ones(2, 2)])).info,
+    "cholesky_ex_info": lambda m: m.linalg.cholesky_ex(m.stack([m.eye(2), -m.eye(2)])).info,
+    "solve_ex_info": lambda m: m.linalg.solve_ex(m.eye(2), m.ones(2)),
+    "lstsq_tall": lambda m: tuple(m.linalg.lstsq(m.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), m.tensor([[1.0], [2.0], [4.0]]))),
+    "ndtri_edges": lambda m: m.special.ndtri(m.tensor([0.0, 1.0, 0.5])),
+    "entr_edges": lambda m: m.special.entr(m.tensor([-1.0, 0.0, 1.0])),
+    "xlog1py_zero": lambda m: m.special.xlog1py(m.tensor([0.0, 2.0]), m.tensor([-1.0, 0.0])),
 }
 
 
@@ -329,17 +338,34 @@ def test_errors_have_torchs_type(name):
         ERRORS[name](tg)
 
 
+def test_linalg_errors_are_linalg_errors():
+    for fn in (lambda m: m.linalg.inv(m.ones(2, 2)), lambda m: m.linalg.cholesky(-m.eye(2))):
+        for m in (tg, torch):
+            with pytest.raises(m.linalg.LinAlgError):
+                fn(m)
+            with pytest.raises(RuntimeError):
+                fn(m)
+
+
 def test_errors_with_torchs_wording():
     for fn in (lambda m: m.linalg.vector_norm(m.tensor([1, 2])), lambda m: m.iinfo(m.float32), lambda m: m.finfo(m.int64),
                lambda m: m.tensor([1.0, 2.0]).topk(3), lambda m: m.zeros(2, 3).unfold(1, 4, 1),
                lambda m: m.zeros(2, 3, requires_grad=True).t_(), lambda m: m.linalg.cross(m.zeros(2, 3), m.zeros(3)),
+               lambda m: m.linalg.inv(m.ones(3, 3)), lambda m: m.linalg.inv(m.tensor([[1.0, 2, 3], [2, 4, 6], [1, 0, 1]])),
+               lambda m: m.linalg.solve(m.ones(3, 3), m.ones(3)), lambda m: m.linalg.cholesky(-m.eye(3)),
+               lambda m: m.linalg.inv(m.stack([m.eye(2), m.ones(2, 2)])),
+               lambda m: m.linalg.cholesky(m.stack([m.eye(2), m.tensor([[1.0, 0.0], [0.0, -1.0]])])),
                *(ERRORS[k] for k in ("scatter_dtype", "index_add_dtype", "index_copy_dtype", "index_put_dtype",
                                      "lerp_dtype", "hsplit_uneven", "split_with_sizes_sum", "quantile_q_range",
                                      "quantile_interpolation", "multi_dot_one", "is_nonzero_many", "cov_3d"))):
         with pytest.raises(Exception) as ref:
             fn(torch)
-        with pytest.raises(type(ref.value)) as ours:
+        with pytest.raises(Exception) as ours:
             fn(tg)
+        # torch.linalg.LinAlgError is torch._C._LinAlgError; ours is tinygrad_lr.linalg.LinAlgError
+        assert type(ours.value).__name__.lstrip("_") == type(ref.value).__name__.lstrip("_")
+        assert isinstance(ours.value, type(ref.value).__mro__[1] if type(ref.value).__module__ != "builtins"
+                          else type(ref.value))
         assert str(ours.value) == str(ref.value)
 
 

@@ -6,7 +6,49 @@ from typing import Any
 from .tensor import Tensor
 
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "log_softmax", "softmax",
-           "logsumexp", "round", "sinc", "xlogy", "gammaln", "digamma", "psi", "polygamma"]
+           "logsumexp", "round", "sinc", "xlogy", "gammaln", "digamma", "psi", "polygamma", "ndtr", "ndtri", "log_ndtr",
+           "xlog1py", "entr", "multigammaln"]
+
+
+def ndtr(input: Tensor) -> Tensor:  # noqa: A002
+    """Φ(x) = (1 + erf(x / √2)) / 2, the standard normal CDF."""
+    import math
+    x = input._float_input()
+    out = (1 + (x * (1 / math.sqrt(2.0))).erf()) * 0.5
+    if out.grad_fn is not None:
+        out.grad_fn.torch_name = "MulBackward1"
+    return out
+
+
+def ndtri(input: Tensor) -> Tensor:  # noqa: A002
+    """Φ⁻¹(p), the standard normal quantile."""
+    from .ops.special_extra import Ndtri
+    return Ndtri.apply(input._float_input())
+
+
+def log_ndtr(input: Tensor) -> Tensor:  # noqa: A002
+    """log Φ(x), accurate for very negative x."""
+    from .ops.special_extra import LogNdtr
+    return LogNdtr.apply(input._float_input())
+
+
+def xlog1py(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input · log(1 + other), and 0 where input is 0."""
+    from .ops.special_extra import Xlog1py
+    if not isinstance(input, Tensor):
+        input = other.new_tensor(input)
+    a, b = input._operands(other)
+    return Xlog1py.apply(a._float_input(), b._float_input())
+
+
+def entr(input: Tensor) -> Tensor:  # noqa: A002
+    """−x ln x (0 at 0, −inf for x < 0): elementwise entropy."""
+    from .ops.special_extra import Entr
+    return Entr.apply(input._float_input())
+
+
+def multigammaln(input: Tensor, p: int) -> Tensor:  # noqa: A002
+    return input.mvlgamma(p)
 
 
 def gammaln(input: Tensor) -> Tensor:  # noqa: A002
