@@ -310,6 +310,38 @@ def broadcast_output_refused(ns):
 
 
 @scenario
+def expanded_tensor_refused(ns):
+    x = ns.tensor([1.], requires_grad=True)
+    (x * 1).expand(3).add_(1)
+
+
+@scenario
+def views_of_views_and_copies(ns):
+    x = ns.arange(12.).reshape(3, 4).requires_grad_()
+    h = x * 1
+    v = h[1:]
+    w = v[:, 1:3]
+    w.mul_(ns.tensor([[2., 3.], [4., 5.]]))
+    r = h.t().reshape(-1)  # not a view (a transposed array cannot be flattened without a copy)
+    r.mul_(2)
+    u = h.unsqueeze(0)
+    u[0, 0, 0] = 7
+    (h * ns.arange(12.).reshape(3, 4)).sum().backward()
+    return h.tolist(), x.grad.tolist(), w.grad_fn.name(), v.grad_fn.name(), r._is_view()
+
+
+@scenario
+def in_place_under_no_grad_keeps_the_graph(ns):
+    x = ns.tensor([1., 2.], requires_grad=True)
+    h = x * 2
+    z = h + 1
+    with ns.no_grad():
+        h.add_(1)
+    z.sum().backward()
+    return h.grad_fn.name(), x.grad.tolist(), h.tolist()
+
+
+@scenario
 def relu_module_inplace(ns):
     x = ns.tensor([-1., 2., 3.], requires_grad=True)
     h = x * 2

@@ -49,6 +49,10 @@ class InPlaceMethods:
             if base is not None and base._requires_grad and base.grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
+        data = self._data
+        if 0 in data.strides and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):  # expand()ed
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         if self._is_inference and not _modes.is_inference_mode_enabled():
             raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can "
                                "make a clone to get a normal tensor before doing inplace update.See "
