@@ -301,9 +301,12 @@ def edge_of(tensor: "Tensor", consumer: Any = None) -> tuple[Any, int]:
 def _check_recording(node: Op, inputs: tuple) -> None:
     """The rare checks of a recorded node: inference tensors may not be saved for backward;
     in anomaly mode, keep the forward call's stack for the error report."""
-    if anomaly_enabled:
+    if anomaly_enabled:  # the user's frames: tinygrad_lr's own would only hide the line that matters
+        import os
         import traceback
-        node.__dict__["forward_stack"] = traceback.format_stack()[:-3]
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(package)]
+        node.__dict__["forward_stack"] = traceback.format_list(frames)
     for t in inputs:
         if t._is_inference and any(s is t._data for s in node.saved):
             raise RuntimeError(
