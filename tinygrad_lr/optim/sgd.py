@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ..tensor import Tensor
+from ._axpy import add_scaled_
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
 
@@ -55,5 +56,5 @@ class SGD(Optimizer):
                         buf = xp.array(grad)
                         state["momentum_buffer"] = Tensor._wrap(buf, p.device)
                     grad = grad + momentum * buf if nesterov else buf
-                param -= xp.multiply(grad, lr, out=scratch)
+                add_scaled_(xp, param, -lr, grad, scratch)  # param -= lr * grad, one pass where it can
         return loss
