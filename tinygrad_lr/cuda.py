@@ -52,13 +52,15 @@ def empty_cache() -> None:
 
 
 def memory_allocated(device: object = None) -> int:
-    """Bytes of GPU memory held by live arrays (CuPy's memory pool)."""
-    return int(_require().get_default_memory_pool().used_bytes())
+    """Bytes of GPU memory held by live arrays (CuPy's memory pool); 0 without a GPU."""
+    cupy = cupy_module()
+    return 0 if cupy is None else int(cupy.get_default_memory_pool().used_bytes())
 
 
 def memory_reserved(device: object = None) -> int:
-    """Bytes CuPy's memory pool holds from the driver, used or cached."""
-    return int(_require().get_default_memory_pool().total_bytes())
+    """Bytes CuPy's memory pool holds from the driver, used or cached; 0 without a GPU."""
+    cupy = cupy_module()
+    return 0 if cupy is None else int(cupy.get_default_memory_pool().total_bytes())
 
 
 def _require():
