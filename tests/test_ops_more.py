@@ -614,3 +614,29 @@ def test_nodes_without_a_derivative_print_like_torch():
         ours, ref = both(fn)
         assert repr(ours) == repr(ref)
         assert ours.grad_fn.name() == ref.grad_fn.name()
+
+
+DIAGONAL_WRITES = {
+    "fill": lambda m, y: y.diagonal().fill_(0.5),
+    "copy_offset": lambda m, y: y.diagonal(1).copy_(m.tensor([7.0, 8.0], dtype=m.float64)),
+    "transposed": lambda m, y: y.T.diagonal(-1).mul_(10),
+    "batched_dims": lambda m, y: y.reshape(1, 3, 3).diagonal(dim1=1, dim2=2).add_(1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIAGONAL_WRITES))
+def test_diagonal_is_a_view_writes_reach_the_tensor(name):
+    """As in PyTorch, ``diagonal()`` shares memory: writing through it changes the tensor, inside
+    a graph too (CopySlices), while ``torch.diag`` of a matrix is a copy."""
+    def run(m):
+        x = m.arange(9, dtype=m.float64).reshape(3, 3).requires_grad_()
+        y = x * 1
+        DIAGONAL_WRITES[name](m, y)
+        copy = m.diag(y)
+        copy.zero_()
+        (y * m.arange(9, dtype=m.float64).reshape(3, 3)).sum().backward()
+        target = m.zeros(3, 3, dtype=m.float64)
+        DIAGONAL_WRITES[name](m, target)
+        return y.detach(), x.grad, y.grad_fn.name(), target
+    ours, ref = both(run)
+    same(ours, ref)

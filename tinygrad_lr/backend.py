@@ -310,3 +310,20 @@ def _polygamma_numpy(x: np.ndarray, trigamma: bool) -> np.ndarray:
             value = np.where(x == 0, -np.inf, value)
         return np.where((x <= 0) & (x == np.floor(x)) & (x != 0) | np.isnan(x), np.nan, value) if not trigamma \
             else np.where((x <= 0) & (x == np.floor(x)), np.inf, value)
+
+
+def strided_view(array: Any, shape: tuple[int, ...], strides: tuple[int, ...]) -> Any:
+    """A writable view of ``array``'s memory with other shape and strides (in bytes), whose
+    ``base`` is the array that owns the memory (so the in-place machinery sees a view, as a
+    diagonal is in PyTorch); None where that cannot be made (CuPy, memory not owned by an
+    array): the caller copies then."""
+    if not isinstance(array, np.ndarray):
+        return None
+    owner = array if array.base is None else array.base
+    if not isinstance(owner, np.ndarray) or owner.base is not None:
+        return None
+    offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    try:
+        return np.ndarray(shape, array.dtype, buffer=owner, offset=offset, strides=strides)
+    except (TypeError, ValueError):  # e.g. an owner that is not contiguous
+        return None

@@ -100,7 +100,7 @@ class LinalgMethods:
         if self.ndim == 1:
             return X.DiagEmbed.apply(self, offset=diagonal, dim1=0, dim2=1)
         if self.ndim == 2:
-            return _renamed(self.diagonal(diagonal), "DiagonalBackward0_copy")
+            return _renamed(self.diagonal(diagonal).clone(), "DiagonalBackward0_copy")  # a copy, not a view
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
 
     def trace(self) -> "Tensor":

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from ..autograd import Op
+from ..backend import strided_view
 from .elementwise import _quiet
 
 
@@ -73,9 +74,17 @@ def _diagonal_positions(xp: Any, shape: tuple[int, ...], offset: int, dim1: int,
 
 
 def _diagonal(xp: Any, a: Any, offset: int, dim1: int, dim2: int) -> Any:
-    """a's diagonal as the last axis (PyTorch's layout), a copy."""
+    """a's diagonal as the last axis (PyTorch's layout): a view whose step is one row plus one
+    column, so ``x.diagonal().fill_(0)`` writes into x, as in PyTorch."""
     rows, cols = _diagonal_positions(xp, a.shape, offset, dim1, dim2)
-    return xp.moveaxis(a, (dim1, dim2), (-2, -1))[..., rows, cols]
+    moved = xp.moveaxis(a, (dim1, dim2), (-2, -1))
+    if len(rows):
+        corner = moved[..., int(rows[0]):, int(cols[0]):]
+        view = strided_view(corner, corner.shape[:-2] + (len(rows),),
+                            corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
+        if view is not None:
+            return view
+    return moved[..., rows, cols]  # a copy (CuPy): writes through it do not reach a
 
 
 def _write_diagonal(xp: Any, shape: tuple[int, ...], values: Any, offset: int, dim1: int, dim2: int) -> Any:
@@ -90,6 +99,7 @@ class Diagonal(Op):
     """out = the ``offset`` diagonal of planes (dim1, dim2), as the last axis;
     grad_a = zeros with out_grad written back on that diagonal"""
     torch_name = "DiagonalBackward0"
+    is_view = True  # shares a's memory: writes through it reach a (autograd.inplace.link_view)
 
     def forward(self, a, offset: int, dim1: int, dim2: int):
         self.save(a.shape, offset, dim1, dim2)
