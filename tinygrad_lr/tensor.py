@@ -80,9 +80,21 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def _wrap(cls, array: Any, dev: device = CPU, requires_grad: bool = False, grad_fn: Any = None,
               xp: Any = None) -> "Tensor":
         """Make a Tensor around an existing array (no copy, no checks): the ops' fast path.
-        ``xp``, when the caller knows it, saves looking the array module up from the device."""
+        ``xp``, when the caller knows it, saves looking the array module up from the device.
+
+        This is ``_init`` written out (one call fewer on every op's output: 2% of the per-op
+        benchmark); the two must set the same fields, and mark tensors made in inference mode."""
         t = object.__new__(Tensor)
-        t._init(array, dev, requires_grad, grad_fn, xp)
+        if isinstance(array, np.generic):  # NumPy reductions return scalars; keep 0-d arrays
+            array = np.asarray(array)
+        t._data = array
+        t.device = dev
+        t._xp = xp if xp is not None else np if dev.type == "cpu" else array_module(dev)
+        t._requires_grad = requires_grad
+        t._grad = None
+        t.grad_fn = grad_fn
+        if _inference_on:
+            t._is_inference = True
         return t
 
     # -------------------------------------------------------------------------------- attributes
@@ -708,9 +720,14 @@ def _init_inference(self: Tensor, *args: Any, **kwargs: Any) -> None:
 _plain_init = Tensor._init
 
 
+_inference_on = False  # read by Tensor._wrap, which does not go through _init
+
+
 def _inference_switch(on: bool) -> None:
     """Installed into grad_mode: inside ``inference_mode()`` every new tensor is marked."""
+    global _inference_on
     Tensor._init = _init_inference if on else _plain_init
+    _inference_on = on
 
 
 _grad_mode._inference_switch = _inference_switch
