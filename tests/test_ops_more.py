@@ -185,6 +185,7 @@ NON_DIFFERENTIABLE = {
     "diff_bool": lambda m: m.tensor([True, False, False]).diff(),
     "diff_append": lambda m: m.tensor([1, 4, 9]).diff(append=m.tensor([16])),
     "cov_int": lambda m: m.tensor([[1, 2, 4], [2, 2, 1]]).cov(),
+    "where_condition_only": lambda m: m.where(m.tensor([[True, False], [False, True]])),
     "scatter_reduce_legacy": lambda m: (m.ones(2, 3).scatter(0, m.tensor([[0, 1, 0]]), m.full((1, 3), 2.0), reduce="multiply"),
                                         m.ones(2, 3).scatter(0, m.tensor([[0, 1, 0]]), 3.0, reduce="add")),
     "histogram": lambda m: m.histogram(m.tensor([1.0, 2.0, 1.0, 4.0]), bins=3),
@@ -640,3 +641,42 @@ def test_diagonal_is_a_view_writes_reach_the_tensor(name):
         return y.detach(), x.grad, y.grad_fn.name(), target
     ours, ref = both(run)
     same(ours, ref)
+
+
+def _course_script(torch):  # noqa: ANN001 - the framework, named as lecture code names it
+    """Lecture-style code that uses many of the extra ops; run under both frameworks."""
+    x = torch.tensor([[3., 1., 2.], [0.5, 4., -1.]], requires_grad=True)
+    vals, idx = x.topk(2, dim=1)
+    print(vals, idx)
+    print(torch.sort(x, descending=True))
+    c = x.cumsum(1); print(c)
+    n = torch.norm(x, dim=1); print(n)
+    loss = vals.sum() + c.mean() + n.prod() + x.logsumexp(1).sum() + torch.trace(x[:, :2]) + x.median()
+    loss.backward(); print(loss, x.grad)
+    print(torch.einsum('ij,kj->ik', x, x))
+    torch.set_printoptions(precision=2); print(x.softmax(-1)); torch.set_printoptions(profile='default')
+    print(torch.ByteTensor([1, 2, 3]), torch.finfo(torch.float32).eps, torch.iinfo(torch.int8))
+    print(x.detach().unique(), torch.bincount(torch.tensor([0, 1, 1, 2])))
+    a = torch.arange(12.).reshape(3, 4)
+    print(a.flip(0), a.roll(1, 1), torch.tril(a), a.unfold(1, 2, 2), a.diag_embed().shape)
+    print(torch.where(a > 5), a.nonzero()[:3], torch.argwhere(a > 9))
+    print(torch.cdist(a[:2], a[1:]), torch.nn.functional.cosine_similarity(a[0:1], a[1:2]))
+    print(torch.linalg.inv(torch.tensor([[2., 1.], [1., 3.]])), torch.det(torch.tensor([[2., 1.], [1., 3.]])))
+    print(a.std_mean(1) if hasattr(a, 'std_mean') else torch.std_mean(a, 1))
+    print(torch.meshgrid(torch.arange(2), torch.arange(3), indexing="ij"))
+    print(torch.stack([a.sum(), a.prod()]), torch.special.erf(torch.tensor([0.5])), torch.isclose(a, a + 1e-9).all())
+    print(a.scatter(1, torch.tensor([[0], [1], [2]]), -1.0), a.index_fill(0, torch.tensor([1]), 0.))
+    print(torch.quantile(a, 0.25, dim=1), torch.cov(a), a.new_ones(2), a.element_size(), a.stride())
+
+
+def test_course_style_script_prints_like_torch():
+    import contextlib
+    import io
+
+    outputs = []
+    for m in (tg, torch):
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            _course_script(m)
+        outputs.append(buffer.getvalue())
+    assert outputs[0] == outputs[1]

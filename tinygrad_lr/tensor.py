@@ -760,8 +760,11 @@ def _raise_broadcast_error(a: tuple, b: tuple) -> None:
                                f"non-singleton dimension {dim}")
 
 
-def where(condition: Tensor, input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name
-    """``input`` where ``condition`` else ``other``; either may be a Python number."""
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:  # noqa: A002 - PyTorch's name
+    """``input`` where ``condition`` else ``other``; either may be a Python number.
+    ``where(condition)`` alone is ``condition.nonzero(as_tuple=True)``."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
     if condition.dtype is not dtypes.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name.capitalize()}")
     if isinstance(input, Tensor):
