@@ -57,3 +57,19 @@ def pairing(request):
 def device(request):
     """Our device: "cpu" always, "cuda" when CuPy sees a GPU."""
     return request.param
+
+
+def pytest_runtest_setup(item):
+    """Undo hypothesis' settings chain on parametrized tests before each run.
+
+    For every parametrized item, hypothesis' pytest plugin wraps the test function's settings in one
+    more ``settings(parent=...)`` layer on the same function object, so after ~1,000 parameters of
+    one test (the op registry has thousands) reading a setting recurses past Python's limit
+    (RecursionError in ``settings.database``). Restoring the settings the function was defined with
+    keeps the chain one layer deep.
+    """
+    fn = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+    if fn is None or not hasattr(fn, "_hypothesis_internal_use_settings"):
+        return
+    original = fn.__dict__.setdefault("_tinygrad_lr_original_settings", fn._hypothesis_internal_use_settings)
+    fn._hypothesis_internal_use_settings = original

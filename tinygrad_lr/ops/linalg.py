@@ -11,20 +11,43 @@ from ..autograd import Op, unbroadcast
 from ..backend import sum_leading
 
 
+def matmul_grad_fn_name(a_shape: tuple, b_shape: tuple, a_grad: bool, b_grad: bool) -> str:
+    """The grad_fn PyTorch's ``matmul`` ends in, which depends on how ATen decomposes it.
+
+    ATen (``_matmul_impl``): 1-D @ 1-D is ``dot``, 2-D @ 1-D ``mv``, 1-D @ 2-D a row ``mm`` squeezed
+    in place, 2-D @ 2-D ``mm``. A 3-D @ 3-D product whose batch of one would broadcast drops that
+    batch first when its operand requires grad. Otherwise the larger operand's batch is folded
+    into an ``mm`` (or batches are broadcast into a ``bmm``) and the result is ``_unsafe_view``-ed
+    back, except when a 2-D matrix that requires grad multiplies a batch from the left: then ATen
+    folds ``bᵀ @ aᵀ`` and returns ``.mT().contiguous()`` of it, a copy unless a side is 1.
+    """
+    a_dim, b_dim = len(a_shape), len(b_shape)
+    if a_dim == 1 and b_dim == 1:
+        return "DotBackward0"
+    if a_dim == 2 and b_dim == 1:
+        return "MvBackward0"
+    if a_dim == 1 and b_dim == 2:
+        return "SqueezeBackward4"
+    if a_dim == 2 and b_dim == 2:
+        return "MmBackward0"
+    if a_dim == 3 and b_dim == 3 and a_shape[0] != b_shape[0]:
+        if a_shape[0] == 1 and a_grad:
+            return matmul_grad_fn_name(a_shape[1:], b_shape, a_grad, b_grad)
+        if b_shape[0] == 1 and b_grad:
+            return matmul_grad_fn_name(a_shape, b_shape[1:], a_grad, b_grad)
+    if a_dim == 2 and b_dim >= 3 and a_grad:  # folded as (bᵀ @ aᵀ)ᵀ
+        rows, cols = a_shape[0], b_shape[-1]
+        return "TransposeBackward0" if rows == 1 or cols == 1 else "CloneBackward0"
+    return "UnsafeViewBackward0"
+
+
 class MatMul(Op):
     """out = a @ b;  d/da = out_grad @ bᵀ, d/db = aᵀ @ out_grad (a 1-D operand as a row or column)"""
     torch_name = "MmBackward0"
 
     def forward(self, a, b):
         self.save(a, b)
-        if a.ndim == 1 and b.ndim == 1:
-            self.torch_name = "DotBackward0"
-        elif a.ndim > 2 or b.ndim > 2:
-            self.torch_name = "UnsafeViewBackward0"  # PyTorch folds batches into a bmm, then views
-        elif a.ndim == 2 and b.ndim == 1:
-            self.torch_name = "MvBackward0"
-        elif a.ndim == 1:
-            self.torch_name = "SqueezeBackward4"  # PyTorch lifts a to a row, then squeezes it away
+        self.torch_name = matmul_grad_fn_name(a.shape, b.shape, *self.needs_grad)
         return self.xp.matmul(a, b)
 
     def backward(self, out_grad):
