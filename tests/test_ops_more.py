@@ -669,14 +669,48 @@ def _course_script(torch):  # noqa: ANN001 - the framework, named as lecture cod
     print(torch.quantile(a, 0.25, dim=1), torch.cov(a), a.new_ones(2), a.element_size(), a.stride())
 
 
-def test_course_style_script_prints_like_torch():
+def _course_script_2(torch):  # noqa: ANN001
+    """More lecture-style code: order statistics, index reads, products, linalg, print options."""
+    t = torch.tensor([-1.0, -0.6, -0.3, 0.0, 0.3, 0.6, 1.0])
+    print(t.sin(), torch.exp2(t), t.log1p(), t.argsort(descending=True), t.kthvalue(3))
+    m = torch.tensor([[1, 2, 2, 3], [4, 4, 1, 1]])
+    print(m.mode(1), m.cummax(1), m.prod(1), m.max(dim=1), m.sort(dim=0))
+    w = torch.arange(6.).reshape(2, 3)
+    print(w.masked_select(w > 2), torch.take_along_dim(w, torch.tensor([[2], [0]]), 1), w.repeat_interleave(2, dim=0))
+    print(w.tile((1, 2)), torch.hstack([w, w]), torch.vstack([w, w]).shape, torch.broadcast_tensors(w, torch.ones(3))[1])
+    print(torch.searchsorted(torch.tensor([0., 1, 2, 3]), torch.tensor([0.5, 2.5])), torch.bucketize(torch.tensor([1.5]), torch.tensor([1., 2.])))
+    print(torch.histc(w, bins=3), torch.count_nonzero(w), w.clamp_min(2), torch.lerp(w, w * 2, 0.5), torch.hypot(w, w))
+    p = torch.tensor([0.1, 0.5, 0.9])
+    print(p.logit(), p.erfinv(), torch.diag(p), torch.outer(p, p), torch.addmm(torch.eye(3), torch.diag(p), torch.ones(3, 3)))
+    b = torch.ones(2, 3, 3)
+    print(torch.baddbmm(b, b, b).sum(), torch.kron(torch.eye(2), w), torch.cross(torch.eye(3), torch.ones(3, 3), dim=1))
+    A = torch.tensor([[4., 1.], [2., 3.]])
+    print(torch.linalg.norm(A, float('inf')), torch.linalg.matrix_norm(A), torch.linalg.svdvals(A), torch.linalg.solve(A, torch.ones(2)))
+    print(torch.linalg.pinv(A), torch.linalg.eigh(A @ A.T)[0], torch.block_diag(A, torch.ones(1, 1)))
+    print(torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 1])), torch.combinations(torch.arange(3)), torch.cartesian_prod(torch.arange(2), torch.arange(2)))
+    print(torch.triu_indices(3, 3), torch.nan_to_num(torch.tensor([float('nan'), float('inf'), 1.])), torch.isinf(torch.tensor([float('inf'), 0.])))
+    print(torch.logical_xor(torch.tensor([True, False]), torch.tensor([True, True])), torch.tensor([5, 3]) ^ torch.tensor([1, 1]), ~torch.tensor([1, 2]))
+    torch.set_printoptions(sci_mode=True); print(w / 7); torch.set_printoptions(sci_mode=False, precision=6); print(w / 7)
+    torch.set_printoptions(threshold=10, edgeitems=2); print(torch.arange(100.).reshape(10, 10)); torch.set_printoptions(profile="default")
+    x = torch.tensor([[0.2, -0.4, 1.3], [2.0, 0.7, -1.1]], requires_grad=True)
+    y = (x.sin() * x.cos()).cumprod(1).norm(dim=1).sum() + x.sort(1).values[:, 0].sum() + torch.logcumsumexp(x, 0).mean()
+    y = y + torch.cdist(x, x.flip(0)).sum() + x.diff().abs().sum() + torch.einsum("ij,ij->", x, x) + x.quantile(0.5)
+    y.backward()
+    print(y, x.grad)
+
+
+@pytest.mark.parametrize("script", [_course_script, _course_script_2], ids=["script1", "script2"])
+def test_course_style_script_prints_like_torch(script):
     import contextlib
     import io
 
     outputs = []
     for m in (tg, torch):
         buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            _course_script(m)
+        try:
+            with contextlib.redirect_stdout(buffer):
+                script(m)
+        finally:
+            m.set_printoptions(profile="default")
         outputs.append(buffer.getvalue())
     assert outputs[0] == outputs[1]
