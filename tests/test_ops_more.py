@@ -714,3 +714,44 @@ def test_course_style_script_prints_like_torch(script):
             m.set_printoptions(profile="default")
         outputs.append(buffer.getvalue())
     assert outputs[0] == outputs[1]
+
+
+# PyTorch's keyword names, as lecture code often spells them
+KEYWORD_X = [[0.2, -0.4, 1.3], [2.0, 0.7, -1.1]]
+KEYWORD_CALLS = [
+ "m.flip(m.tensor(KEYWORD_X), dims=[0])", "m.tensor(KEYWORD_X).flip(dims=(0, 1))", "m.tile(m.tensor(KEYWORD_X), dims=(2,))", "m.tensor(KEYWORD_X).tile(dims=(1, 2))",
+ "m.topk(m.tensor(KEYWORD_X), k=2, dim=1, largest=False, sorted=True)", "m.norm(m.tensor(KEYWORD_X), p=2, dim=1, keepdim=True)",
+ "m.roll(m.tensor(KEYWORD_X), shifts=1, dims=0)", "m.diag(m.tensor(KEYWORD_X), diagonal=1)", "m.tril(m.tensor(KEYWORD_X), diagonal=-1)",
+ "m.movedim(m.tensor(KEYWORD_X), source=0, destination=1)", "m.tensor(KEYWORD_X).swapaxes(axis0=0, axis1=1)", "m.repeat_interleave(m.tensor(KEYWORD_X), repeats=2, dim=0)",
+ "m.cumsum(m.tensor(KEYWORD_X), dim=0)", "m.cumprod(input=m.tensor(KEYWORD_X), dim=1)", "m.sort(m.tensor(KEYWORD_X), dim=0, descending=True)", "m.argsort(m.tensor(KEYWORD_X), dim=1)",
+ "m.unique(m.tensor([3, 1, 3]), sorted=True, return_counts=True)", "m.bincount(m.tensor([1, 1, 3]), minlength=5)",
+ "m.histc(m.tensor(KEYWORD_X), bins=4, min=-2, max=2)", "m.clamp_min(m.tensor(KEYWORD_X), min=0.0)", "m.lerp(m.tensor(KEYWORD_X), end=m.zeros(2, 3), weight=0.25)",
+ "m.cross(m.tensor([[1., 0, 0]]), m.tensor([[0., 1, 0]]), dim=1)", "m.rot90(m.tensor(KEYWORD_X), k=2, dims=[0, 1])",
+ "m.diagonal(m.tensor(KEYWORD_X), offset=1, dim1=0, dim2=1)", "m.tensor(KEYWORD_X).unfold(dimension=1, size=2, step=1)", "m.take(m.tensor(KEYWORD_X), index=m.tensor([0, 4]))",
+ "m.kthvalue(m.tensor(KEYWORD_X), k=1, dim=1, keepdim=True)", "m.median(m.tensor(KEYWORD_X), dim=1, keepdim=True)", "m.quantile(m.tensor(KEYWORD_X), q=0.5, dim=0)",
+ "m.masked_select(m.tensor(KEYWORD_X), mask=m.tensor(KEYWORD_X) > 0)", "m.einsum('ij->i', m.tensor(KEYWORD_X))", "m.cdist(x1=m.tensor(KEYWORD_X), x2=m.tensor(KEYWORD_X), p=1.0)",
+ "m.nn.functional.cosine_similarity(x1=m.tensor(KEYWORD_X), x2=m.tensor(KEYWORD_X), dim=0)", "m.nn.functional.pairwise_distance(m.tensor(KEYWORD_X), m.tensor(KEYWORD_X), keepdim=True)",
+ "m.std_mean(m.tensor(KEYWORD_X), dim=1, keepdim=True)", "m.var_mean(m.tensor(KEYWORD_X), 0, unbiased=False)", "m.aminmax(m.tensor(KEYWORD_X), dim=0)",
+ "m.nansum(m.tensor(KEYWORD_X), dim=1)", "m.logcumsumexp(m.tensor(KEYWORD_X), dim=1)", "m.cummin(m.tensor(KEYWORD_X), dim=0)",
+ "m.index_add(m.tensor(KEYWORD_X), dim=0, index=m.tensor([1]), source=m.ones(1, 3), alpha=2)",
+ "m.scatter_add(m.tensor(KEYWORD_X), dim=1, index=m.tensor([[0, 0]]), src=m.ones(1, 2))",
+ "m.scatter_reduce(m.tensor(KEYWORD_X), 1, m.tensor([[0, 0]]), m.ones(1, 2), reduce='amax', include_self=False)",
+ "m.linalg.norm(m.tensor(KEYWORD_X), ord='fro', dim=(0, 1), keepdim=True)", "m.linalg.vector_norm(m.tensor(KEYWORD_X), ord=3, dim=1)",
+ "m.tensor(KEYWORD_X).norm(p='fro')", "m.tensor(KEYWORD_X).norm(2, 1, True)", "m.dist(m.tensor(KEYWORD_X), m.zeros(3), p=1)",
+ "m.meshgrid(m.arange(2), m.arange(3), indexing='xy')", "m.triu_indices(row=3, col=2, offset=0)",
+ "m.trapezoid(m.tensor(KEYWORD_X), dx=0.5, dim=0)", "m.diff(m.tensor(KEYWORD_X), n=1, dim=0)", "m.tensor(KEYWORD_X).new_full(size=(2,), fill_value=3.0)",
+ "m.tensor(KEYWORD_X).nan_to_num(nan=0.0, posinf=1.0, neginf=-1.0)", "m.isclose(m.tensor(KEYWORD_X), m.tensor(KEYWORD_X), rtol=0, atol=0)",
+ "m.searchsorted(m.tensor([1., 2.]), m.tensor([1.5]), right=True, out_int32=True)", "m.tensordot(m.tensor(KEYWORD_X), m.tensor(KEYWORD_X), dims=([1], [1]))",
+ "m.logit(m.tensor([0.3]), eps=1e-6)", "m.special.logit(m.tensor([0.3]), eps=0.1)", "m.special.log_softmax(m.tensor(KEYWORD_X), dim=1)",
+]
+
+
+@pytest.mark.parametrize("call", KEYWORD_CALLS)
+def test_keyword_arguments_as_torch_names_them(call):
+    def run(m):
+        try:
+            return "ok", repr(eval(call, {"m": m, "KEYWORD_X": KEYWORD_X}))
+        except Exception as e:
+            return type(e).__name__, str(e)
+    ours, ref = both(run)
+    assert ours == ref

@@ -49,8 +49,12 @@ class ExtraMethods:
     __slots__ = ()
 
     # ------------------------------------------------------------------------- reordering
-    def flip(self, *dims: Any) -> "Tensor":
-        return R.Flip.apply(self, dims=_normalize_dims(_shape_args(dims), self.ndim))
+    def flip(self, *dims: Any, **keyword: Any) -> "Tensor":
+        """``flip(0, 1)``, ``flip([0, 1])`` or ``flip(dims=...)``."""
+        dims = _shape_args((keyword.pop("dims"),) if "dims" in keyword else dims)
+        if keyword:
+            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(keyword))}'")
+        return R.Flip.apply(self, dims=_normalize_dims(dims, self.ndim))
 
     def fliplr(self) -> "Tensor":
         if self.ndim < 2:
@@ -123,8 +127,11 @@ class ExtraMethods:
         out = source.index_select(d, _tensor.Tensor._wrap(index, self.device))
         return _renamed(out, "IndexSelectBackward0" if isinstance(repeats, _tensor.Tensor) else "ViewBackward0")
 
-    def tile(self, *dims: Any) -> "Tensor":
-        dims = _shape_args(dims)
+    def tile(self, *dims: Any, **keyword: Any) -> "Tensor":
+        """``tile(2, 3)``, ``tile((2, 3))`` or ``tile(dims=...)``: repeat, padding dims with 1 in front."""
+        dims = _shape_args((keyword.pop("dims"),) if "dims" in keyword else dims)
+        if keyword:
+            raise TypeError(f"tile() got an unexpected keyword argument '{next(iter(keyword))}'")
         dims = (1,) * (self.ndim - len(dims)) + tuple(dims)
         return _renamed(self.repeat(*dims), "RepeatBackward0")
 
