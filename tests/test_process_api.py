@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 import torch
 
@@ -78,10 +79,23 @@ def test_backends_flags_as_on_a_cpu_torch():
         tinygrad_lr.backends.cuda.matmul.allow_tf_32 = True  # a misspelled switch is not silently kept
 
 
-def test_compile_passes_the_model_through():
-    model = tinygrad_lr.nn.Linear(2, 1)
-    assert tinygrad_lr.compile(model) is model
-    assert tinygrad_lr.compile(model, mode="reduce-overhead", fullgraph=True) is model
+def test_compile_wraps_a_model_as_torch_and_keeps_its_numbers():
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Dropout(0.5))
+    ours = tinygrad_lr.nn.Sequential(tinygrad_lr.nn.Linear(3, 2), tinygrad_lr.nn.Dropout(0.5))
+    ours.load_state_dict({k: tinygrad_lr.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    compiled = {"ours": tinygrad_lr.compile(ours), "theirs": torch.compile(theirs, backend="eager")}  # no codegen
+    assert repr(compiled["ours"]) == repr(compiled["theirs"])
+    assert list(compiled["ours"].state_dict()) == list(compiled["theirs"].state_dict()) == ["_orig_mod.0.weight",
+                                                                                             "_orig_mod.0.bias"]
+    for model in compiled.values():
+        model.eval()
+        model.note = "kept on the model"
+    assert ours.training is False and ours.note == "kept on the model" and compiled["ours"]._orig_mod is ours
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_allclose(compiled["ours"](tinygrad_lr.tensor(x)).detach().numpy(),
+                               compiled["theirs"](torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
+    assert tinygrad_lr.compile(ours, disable=True) is ours
 
     @tinygrad_lr.compile(dynamic=False)
     def f(x):

@@ -111,11 +111,18 @@ def get_float32_matmul_precision() -> str:
 def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,  # noqa: A001
             backend: Any = None, mode: str | None = None, options: dict | None = None, name: str | None = None,
             disable: bool = False, **more: Any) -> Any:
-    """``torch.compile`` as a pass-through: the model (or function) comes back as it went in.
+    """``torch.compile`` without a compiler: the same numbers, eagerly.
 
-    PyTorch traces and fuses the graph into faster kernels with the same results; tinygrad_lr runs
-    the same code eagerly, so course code that compiles a model keeps working and prints the same
-    numbers. Used as ``@torch.compile(...)``, it returns a decorator that does the same."""
+    PyTorch traces the model and fuses its graph into faster kernels that compute the same results.
+    Here a module comes back wrapped as PyTorch wraps it (``compiled.OptimizedModule``: its state dict
+    keys start with ``_orig_mod.``, attributes reach the model), a function comes back as it is, and
+    ``@torch.compile(...)`` gives a decorator doing the same, so course code runs and prints alike."""
     if model is None:
-        return lambda fn: fn
+        return lambda fn: compile(fn, disable=disable)
+    if disable:
+        return model
+    from .nn.module import Module  # nn sits above this module; imported when a model is compiled
+    if isinstance(model, Module):
+        from .compiled import OptimizedModule
+        return OptimizedModule(model)
     return model
