@@ -320,3 +320,36 @@ def test_hub_reads_the_local_cache_and_is_clear_offline(tmp_path, monkeypatch):
     model_dir.mkdir()
     tinygrad_lr.save({"x": tinygrad_lr.ones(1)}, model_dir / "named.pt", format="torch")
     assert tinygrad_lr.hub.load_state_dict_from_url(url, model_dir=str(model_dir), file_name="named.pt")["x"].item() == 1
+
+
+def test_big_endian_files_are_byteswapped(tmp_path):
+    values = {"f": torch.tensor([1.5, -2.25]), "i": torch.tensor([1, -2, 300]), "h": torch.tensor([0.5], dtype=torch.half)}
+    torch.save(values, tmp_path / "little.pt")
+    with zipfile.ZipFile(tmp_path / "little.pt") as old, zipfile.ZipFile(tmp_path / "big.pt", "w") as new:
+        # storage key -> item size: torch numbers the storages in the order it meets the tensors
+        itemsizes = {key: value.element_size() for key, value in zip("012", values.values())}
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "little/byteorder":
+                data = b"big"
+            elif "/data/" in info.filename:
+                size = itemsizes[info.filename.rsplit("/", 1)[1]]
+                data = np.frombuffer(data, dtype=f"u{size}").byteswap().tobytes()
+            new.writestr(info.filename, data)
+    loaded = tinygrad_lr.load(tmp_path / "big.pt")
+    for key, value in values.items():
+        assert_same_tensor(loaded[key], value)
+
+
+@pytest.mark.cuda
+def test_torch_file_with_map_location_cuda(tmp_path):
+    from tinygrad_lr.backend import cupy_module
+    if cupy_module() is None:
+        pytest.skip("needs CuPy and an NVIDIA GPU")
+    model = torch_model()
+    torch.save({"model": model.state_dict(), "p": model[4].weight}, tmp_path / "m.pt")
+    loaded = tinygrad_lr.load(tmp_path / "m.pt", map_location="cuda")
+    assert all(t.is_cuda for t in loaded["model"].values()) and loaded["p"].is_cuda
+    assert isinstance(loaded["p"], nn.Parameter) and loaded["p"].requires_grad
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(loaded["model"][key].cpu().numpy(), value.numpy())
