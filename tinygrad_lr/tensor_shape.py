@@ -57,6 +57,8 @@ class ShapeMethods:
         start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:  # as ATen: nothing to merge, the tensor itself comes back (no new node)
+            return self
         shape = self.shape
         middle = 1
         for s in shape[start:end + 1]:
