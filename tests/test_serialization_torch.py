@@ -319,11 +319,13 @@ def test_hub_reads_the_local_cache_and_is_clear_offline(tmp_path, monkeypatch):
     model_dir = tmp_path / "elsewhere"
     model_dir.mkdir()
     tinygrad_lr.save({"x": tinygrad_lr.ones(1)}, model_dir / "named.pt", format="torch")
-    assert tinygrad_lr.hub.load_state_dict_from_url(url, model_dir=str(model_dir), file_name="named.pt")["x"].item() == 1
+    named = tinygrad_lr.hub.load_state_dict_from_url(url, model_dir=str(model_dir), file_name="named.pt")
+    assert named["x"].item() == 1
 
 
 def test_big_endian_files_are_byteswapped(tmp_path):
-    values = {"f": torch.tensor([1.5, -2.25]), "i": torch.tensor([1, -2, 300]), "h": torch.tensor([0.5], dtype=torch.half)}
+    values = {"f": torch.tensor([1.5, -2.25]), "i": torch.tensor([1, -2, 300]),
+              "h": torch.tensor([0.5], dtype=torch.half)}
     torch.save(values, tmp_path / "little.pt")
     with zipfile.ZipFile(tmp_path / "little.pt") as old, zipfile.ZipFile(tmp_path / "big.pt", "w") as new:
         # storage key -> item size: torch numbers the storages in the order it meets the tensors

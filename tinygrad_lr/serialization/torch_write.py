@@ -32,7 +32,8 @@ _STORAGE_NAMES = {dtypes.float32: "FloatStorage", dtypes.float64: "DoubleStorage
                   dtypes.int64: "LongStorage", dtypes.int32: "IntStorage", dtypes.int16: "ShortStorage",
                   dtypes.int8: "CharStorage", dtypes.uint8: "ByteStorage", dtypes.bool_: "BoolStorage"}
 _ALIGNMENT = 64
-_SUPPORTED = "Tensors, Parameters, dicts, OrderedDicts, lists, tuples, torch.Size, dtypes, str, bytes, int, float, bool and None"
+_SUPPORTED = ("Tensors, Parameters, dicts, OrderedDicts, lists, tuples, torch.Size, dtypes, str, bytes, int, float, "
+              "bool and None")
 
 
 class _Pickle:
