@@ -219,6 +219,22 @@ def test_hostile_protocol_4_pickle_and_legacy_files_never_run(tmp_path):
     assert not marker.exists()
 
 
+def test_a_file_cannot_change_shared_objects(tmp_path):
+    # BUILD on what find_class hands out (the float32 dtype, torch.Size) would change them for the whole
+    # process: both payloads do, through Python's C unpickler with the same find_class
+    attacks = {"dtype": b"\x80\x02ctorch\nfloat32\n(N}X\x02\x00\x00\x00npX\x01\x00\x00\x00xstb.",
+               "class": b"\x80\x02ctorch\nSize\n(N}X\x07\x00\x00\x00numel_xK\x01stb."}
+    for name, payload in attacks.items():
+        path = tmp_path / f"{name}.pt"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(f"{name}/data.pkl", payload)
+            archive.writestr(f"{name}/version", "3\n")
+        with pytest.raises(pickle.UnpicklingError, match="BUILD"):
+            tinygrad_lr.load(path)
+    assert tinygrad_lr.float32.np == np.float32 and not hasattr(tinygrad_lr.Size, "numel_x")
+    assert tinygrad_lr.zeros(2).dtype is tinygrad_lr.float32
+
+
 def _rewrite_pickle(source, target, transform):
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for info in old.infolist():

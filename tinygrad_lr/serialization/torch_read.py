@@ -145,7 +145,24 @@ _ALLOWED: dict[str, Any] = {
 }
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(pickle._Unpickler):
+    """Python's own unpickler (the pure-Python one, whose opcodes can be overridden) with every way to
+    reach a callable or change an existing object closed: ``find_class`` answers only ``_ALLOWED``,
+    and ``BUILD`` (set an object's attributes) is allowed only on an ``OrderedDict`` the file itself
+    made (``state_dict()._metadata``), never on the shared objects ``find_class`` hands out."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
+    def load_build(self) -> None:
+        state = self.stack.pop()
+        target = self.stack[-1]
+        if type(target) is not collections.OrderedDict or not isinstance(state, dict) \
+                or not all(isinstance(key, str) for key in state):
+            raise _refuse(f"{self.file_name}: BUILD (setting attributes) of a {type(target).__name__} is not allowed")
+        target.__dict__.update(state)
+
+    dispatch[pickle.BUILD[0]] = load_build
+
     def __init__(self, data: bytes, archive: zipfile.ZipFile, prefix: str, file_name: str, **options: Any) -> None:
         super().__init__(io.BytesIO(data), **options)
         self.archive, self.prefix, self.file_name = archive, prefix, file_name
