@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import torch
 
 import tinygrad_lr as tg
@@ -331,3 +333,13 @@ def test_lecture_manual_gradient_descent_matches_torch(style):
     assert ours[1].dtype == np.float32
     # what a learner prints: the reprs agree to the last printed digit
     assert ours[2].split("[")[0] == ref[2].split("[")[0] and ours[3].endswith(ref[3][-25:])
+
+
+@settings(max_examples=40)
+@given(start=st.floats(-1e3, 1e3), end=st.floats(-1e3, 1e3), steps=st.integers(0, 300),
+       dtype=st.sampled_from(["float32", "float64"]))
+def test_linspace_is_pytorch_bit_for_bit(start, end, steps, dtype):
+    import torch
+    ours = tg.linspace(start, end, steps, dtype=getattr(tg, dtype)).numpy()
+    theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+    np.testing.assert_array_equal(ours, theirs)

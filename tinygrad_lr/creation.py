@@ -154,8 +154,26 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    """PyTorch's CPU kernel, to the bit: step = (end − start)/(steps − 1) in the output dtype, the
+    first half counted up from start and the second half down from end, each value one fused
+    multiply-add (so ``linspace(-1, 1, 7)[3]`` is -2.98e-08 as in PyTorch, not 0)."""
     dev = to_device(device)
-    values = np.linspace(start, end, steps).astype(_typed(dtype, dtypes.get_default_dtype()).np)
+    np_dtype = _typed(dtype, dtypes.get_default_dtype()).np
+    if np_dtype in (np.float32, np.float64) and steps > 1:
+        from .random.float32_math import fma32  # the random stream's exact FMAs (lazy: random imports us)
+        from .random.float64_math import fma64
+        real = np_dtype.type
+        first, last = real(start), real(end)
+        step = (last - first) / real(steps - 1)
+        up = np.arange(steps)
+        down = (steps - 1 - up).astype(np_dtype)
+        if np_dtype == np.float32:
+            low, high = fma32(up.astype(np_dtype), step, first), fma32(down, -step, last)
+        else:
+            low, high = fma64(up.astype(np_dtype), float(step), float(first)), fma64(down, float(-step), float(last))
+        values = np.where(up < steps // 2, low, high).astype(np_dtype)
+    else:  # integer and half dtypes, and 0 or 1 steps
+        values = np.linspace(start, end, steps).astype(np_dtype)
     return _finish(move(values, dev), dev, requires_grad)
 
 
