@@ -106,6 +106,30 @@ def test_inf_and_nan_silently_as_torch(name):
     np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
 
 
+SPREAD_WITHOUT_DEGREES_OF_FREEDOM = {
+    "var of one": lambda ns: ns.ones(1).var(),
+    "std along a length-1 dim": lambda ns: ns.ones(3, 1).std(1),
+    "var with correction = n": lambda ns: ns.ones(3).var(correction=3),
+    "std of empty": lambda ns: ns.zeros(0).std(),
+    "std of empty along a full dim": lambda ns: ns.zeros(0, 3).std(1),
+    "var of 0-d": lambda ns: ns.tensor(2.0).var(),
+    "var with correction < n (no warning)": lambda ns: ns.ones(3).var(correction=2),
+}
+
+
+@pytest.mark.parametrize("name", list(SPREAD_WITHOUT_DEGREES_OF_FREEDOM))
+def test_var_std_warn_as_torch_when_no_degrees_of_freedom(name):
+    results = {}
+    for ns in (tinygrad_lr, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = SPREAD_WITHOUT_DEGREES_OF_FREEDOM[name](ns)
+        # torch's message ends with where in its C++ sources it was raised; the sentence before is compared
+        messages = [(w.category, str(w.message).split(" (Triggered internally")[0]) for w in caught]
+        results[ns.__name__] = (messages, value.detach().numpy().tolist(), tuple(value.shape))
+    assert str(results["tinygrad_lr"]) == str(results["torch"])
+
+
 def test_users_own_numpy_keeps_warning():
     before = np.geterr()
     tinygrad_lr.tensor([0.0]).log()

@@ -4,6 +4,7 @@ Mixed into ``Tensor``; the ops themselves (forward and backward) are in ``ops/re
 """
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -107,17 +108,27 @@ class ReductionMethods:
             return int(correction)
         return 1 if unbiased is None or unbiased else 0
 
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> "Tensor":
+    def _spread_arguments(self, name: str, dim: Any, unbiased: Any, correction: Any) -> tuple[tuple[int, ...], int]:
+        """dims and correction of var/std, with PyTorch's warning when n − correction ≤ 0 (the result is
+        inf or nan: a sample of one has no spread)."""
         if isinstance(dim, bool):  # var(False): the old positional unbiased flag
             dim, unbiased = None, dim
-        return R.Var.apply(self, dims=_normalize_dims(dim, self.ndim),
-                           correction=self._correction(unbiased, correction), keepdim=keepdim)
+        dims, correction = _normalize_dims(dim, self.ndim), self._correction(unbiased, correction)
+        n = 1
+        for d in dims:
+            n *= self.shape[d]
+        if n - correction <= 0 or self._data.size == 0:  # PyTorch's reduction factor of an empty input is 0
+            warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        return dims, correction
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> "Tensor":
+        dims, correction = self._spread_arguments("var", dim, unbiased, correction)
+        return R.Var.apply(self, dims=dims, correction=correction, keepdim=keepdim)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> "Tensor":
-        if isinstance(dim, bool):
-            dim, unbiased = None, dim
-        return R.Std.apply(self, dims=_normalize_dims(dim, self.ndim),
-                           correction=self._correction(unbiased, correction), keepdim=keepdim)
+        dims, correction = self._spread_arguments("std", dim, unbiased, correction)
+        return R.Std.apply(self, dims=dims, correction=correction, keepdim=keepdim)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
         return R.LogSumExp.apply(self._float_input(), dims=_normalize_dims(dim, self.ndim), keepdim=keepdim)

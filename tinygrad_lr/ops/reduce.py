@@ -76,12 +76,17 @@ def _degrees_of_freedom(shape: tuple[int, ...], dims: tuple[int, ...], correctio
     return max(_count(shape, dims) - correction, 0)
 
 
+def _centered(a, dims: tuple[int, ...]):
+    """a − mean(a) over dims; an empty ``a`` is its own (NumPy's mean would warn "Mean of empty slice")."""
+    return a - a.mean(axis=dims, keepdims=True) if a.size else a
+
+
 class Var(Op):
     """out = Σ (a - mean)² / (n - correction);  d/da = 2 (a - mean) / (n - correction)"""
     torch_name = "VarBackward0"
 
     def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
-        centered = a - a.mean(axis=dims, keepdims=True)
+        centered = _centered(a, dims)
         self.save(centered, dims, correction, keepdim)
         squares = self.xp.sum(centered * centered, axis=dims, keepdims=keepdim)
         return squares / _degrees_of_freedom(a.shape, dims, correction)
@@ -98,7 +103,7 @@ class Std(Op):
     torch_name = "StdBackward0"
 
     def forward(self, a, dims: tuple[int, ...], correction: int, keepdim: bool):
-        centered = a - a.mean(axis=dims, keepdims=True)
+        centered = _centered(a, dims)
         var = self.xp.sum(centered * centered, axis=dims, keepdims=True) / _degrees_of_freedom(a.shape, dims, correction)
         out = self.xp.sqrt(var)
         self.save(centered, out, dims, correction, keepdim)
