@@ -315,10 +315,14 @@ def _polygamma_numpy(x: np.ndarray, trigamma: bool) -> np.ndarray:
 def strided_view(array: Any, shape: tuple[int, ...], strides: tuple[int, ...]) -> Any:
     """A writable view of ``array``'s memory with other shape and strides (in bytes), whose
     ``base`` is the array that owns the memory (so the in-place machinery sees a view, as a
-    diagonal is in PyTorch); None where that cannot be made (CuPy, memory not owned by an
-    array): the caller copies then."""
+    diagonal is in PyTorch); None where that cannot be made (memory not owned by an array): the
+    caller copies then. On CuPy, ``as_strided`` makes the same kind of view (its ``base`` is the
+    array)."""
     if not isinstance(array, np.ndarray):
-        return None
+        stride_tricks = getattr(getattr(cupy_module(), "lib", None), "stride_tricks", None)
+        if stride_tricks is None:
+            return None
+        return stride_tricks.as_strided(array, shape=shape, strides=strides)
     owner = array if array.base is None else array.base
     if not isinstance(owner, np.ndarray) or owner.base is not None:
         return None

@@ -84,7 +84,7 @@ def _diagonal(xp: Any, a: Any, offset: int, dim1: int, dim2: int) -> Any:
                             corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
         if view is not None:
             return view
-    return moved[..., rows, cols]  # a copy (CuPy): writes through it do not reach a
+    return moved[..., rows, cols]  # a copy (memory not owned by an array): writes through it do not reach a
 
 
 def _write_diagonal(xp: Any, shape: tuple[int, ...], values: Any, offset: int, dim1: int, dim2: int) -> Any:
