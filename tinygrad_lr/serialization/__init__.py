@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import zipfile
 from typing import IO, Any
 
@@ -30,7 +31,7 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = None, 
     """
     if format not in _FORMATS:
         raise ValueError(f"save: format must be one of {_FORMATS}, got {format!r}")
-    if pickle_module is not None:
+    if pickle_module is not None and pickle_module is not pickle:  # torch's default is the pickle module
         raise NotImplementedError("save: pickle_module is not supported (tinygrad_lr writes its own pickle)")
     if not _use_new_zipfile_serialization:
         raise NotImplementedError("save: the legacy (non-zip) torch format is not supported")
@@ -54,7 +55,7 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, pickle_modu
     ``torch.load(weights_only=True)`` accepts (tensors, parameters, ``OrderedDict``, containers, numbers,
     strings, dtypes, ``torch.Size``); anything else raises ``pickle.UnpicklingError`` naming it.
     """
-    if pickle_module is not None:
+    if pickle_module is not None and pickle_module is not pickle:
         raise NotImplementedError("load: pickle_module is not supported (files are never unpickled freely)")
     if mmap:
         raise NotImplementedError("load: mmap=True is not supported (storages are read into memory)")
