@@ -37,8 +37,12 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = None, 
         raise NotImplementedError("save: the legacy (non-zip) torch format is not supported")
     if format == "torch" and pickle_protocol != 2:
         raise NotImplementedError("save: only pickle_protocol=2 (torch.save's default) is written")
+
     def write(handle: IO[bytes], archive_name: str) -> None:
-        torch_write.write(obj, handle, archive_name) if format == "torch" else npz.write(obj, handle)
+        if format == "torch":
+            torch_write.write(obj, handle, archive_name, byteorder_record=not _disable_byteorder_record)
+        else:
+            npz.write(obj, handle)
 
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as handle:  # torch.save names the archive's folder after the file

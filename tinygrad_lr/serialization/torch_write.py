@@ -155,7 +155,7 @@ def _write_aligned(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data)
 
 
-def write(obj: Any, handle: IO[bytes], archive_name: str) -> None:
+def write(obj: Any, handle: IO[bytes], archive_name: str, byteorder_record: bool = True) -> None:
     """``torch.save(obj, handle)`` without torch: the pickle, its storages and the bookkeeping records."""
     pickle = _Pickle()
     pickle.op(b"\x80\x02")
@@ -164,7 +164,9 @@ def write(obj: Any, handle: IO[bytes], archive_name: str) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         records = [("data.pkl", pickle.out.getvalue()), (".format_version", b"1"),
-                   (".storage_alignment", str(_ALIGNMENT).encode()), ("byteorder", b"little")]
+                   (".storage_alignment", str(_ALIGNMENT).encode())]
+        if byteorder_record:  # without it, PyTorch reads the storages as little-endian
+            records.append(("byteorder", b"little"))
         records += [(f"data/{key}", flat.astype(flat.dtype.newbyteorder("<")).tobytes())
                     for key, flat in pickle.storages.values()]
         records.append(("version", b"3\n"))
