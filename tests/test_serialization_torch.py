@@ -161,7 +161,7 @@ def test_save_refuses_what_torch_format_cannot_hold(tmp_path):
             tinygrad_lr.save(obj, tmp_path / "x.pt", format="torch")
     with pytest.raises(ValueError, match="format"):
         tinygrad_lr.save({}, tmp_path / "x.pt", format="pickle")
-    with pytest.raises(NotImplementedError, match="legacy"):
+    with pytest.raises(NotImplementedError, match="legacy"):  # read, not written
         tinygrad_lr.save({}, tmp_path / "x.pt", _use_new_zipfile_serialization=False)
 
 
@@ -214,8 +214,12 @@ def test_hostile_protocol_4_pickle_and_legacy_files_never_run(tmp_path):
     with pytest.raises(pickle.UnpicklingError, match="GLOBAL posix.system|GLOBAL os.system"):
         tinygrad_lr.load(path)
     (tmp_path / "plain.pkl").write_bytes(pickle.dumps(_Call(os.system, f"touch {marker}"), protocol=2))
-    with pytest.raises(ValueError, match="legacy"):  # a bare pickle is never unpickled at all
+    with pytest.raises(ValueError, match="not a tinygrad_lr.save file"):  # a bare pickle is never unpickled
         tinygrad_lr.load(tmp_path / "plain.pkl")
+    torch.save({"w": torch.ones(1), "evil": _Call(os.system, f"touch {marker}")}, tmp_path / "legacy.pt",
+               _use_new_zipfile_serialization=False)
+    with pytest.raises(pickle.UnpicklingError, match="GLOBAL posix.system|GLOBAL os.system"):
+        tinygrad_lr.load(tmp_path / "legacy.pt")
     assert not marker.exists()
 
 
@@ -233,6 +237,31 @@ def test_a_file_cannot_change_shared_objects(tmp_path):
             tinygrad_lr.load(path)
     assert tinygrad_lr.float32.np == np.float32 and not hasattr(tinygrad_lr.Size, "numel_x")
     assert tinygrad_lr.zeros(2).dtype is tinygrad_lr.float32
+
+
+def test_legacy_files_of_torch_before_1_6(tmp_path):
+    model = torch_model()
+    model(torch.randn(2, 1, 4, 4))
+    x = torch.randn(4, 6)
+    checkpoint = {"model": model.state_dict(), "weight": model[4].weight, "cols": x[:, 1:3], "t": x.t(), "x": x,
+                  "epoch": 3, "half": torch.ones(2, dtype=torch.half), "flags": torch.tensor([True, False])}
+    torch.save(checkpoint, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
+    assert not zipfile.is_zipfile(tmp_path / "old.pt")
+    loaded = tinygrad_lr.load(tmp_path / "old.pt")
+    assert loaded["epoch"] == 3 and list(loaded["model"]) == list(checkpoint["model"])
+    for key, value in checkpoint["model"].items():
+        assert_same_tensor(loaded["model"][key], value)
+    for key in ("weight", "cols", "t", "x", "half", "flags"):
+        assert_same_tensor(loaded[key], checkpoint[key])
+    assert isinstance(loaded["weight"], nn.Parameter)
+    loaded["x"].add_(1)  # copies, not views of one another
+    assert loaded["cols"][0, 0].item() == x[0, 1].item()
+    torch.save(model, tmp_path / "whole.pt", _use_new_zipfile_serialization=False)  # a pickled module: code
+    with pytest.raises(pickle.UnpicklingError):
+        tinygrad_lr.load(tmp_path / "whole.pt")
+    (tmp_path / "cut.pt").write_bytes((tmp_path / "old.pt").read_bytes()[:-10])
+    with pytest.raises(pickle.UnpicklingError, match="storage"):
+        tinygrad_lr.load(tmp_path / "cut.pt")
 
 
 def _rewrite_pickle(source, target, transform):

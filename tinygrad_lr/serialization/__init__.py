@@ -2,8 +2,9 @@
 
 ``save`` writes the ``.npz`` format (``npz.py``) unless asked for ``format="torch"``, which writes the zip
 archive ``torch.save`` writes (``torch_write.py``), readable by real ``torch.load(weights_only=True)``.
-``load`` looks at the first bytes and reads either; a PyTorch file is unpickled by a restricted unpickler
-(``torch_read.py``) that can only rebuild tensors and plain containers: nothing in a file ever runs.
+``load`` looks at the first bytes and reads any of them, PyTorch's legacy (before 1.6) files too
+(``torch_legacy.py``); a PyTorch file is unpickled by a restricted unpickler (``torch_read.py``) that can
+only rebuild tensors and plain containers: nothing in a file ever runs.
 """
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import zipfile
 from typing import IO, Any
 
 from ..backend import CPU, to_device
-from . import npz, torch_read, torch_write
+from . import npz, torch_legacy, torch_read, torch_write
 
 _FORMATS = ("npz", "torch")
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = b"PK\x03\x04"
+_HEAD = len(torch_legacy.MAGIC_PICKLE)
 
 
 def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = None, pickle_protocol: int = 2,
@@ -34,7 +36,7 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = None, 
     if pickle_module is not None and pickle_module is not pickle:  # torch's default is the pickle module
         raise NotImplementedError("save: pickle_module is not supported (tinygrad_lr writes its own pickle)")
     if not _use_new_zipfile_serialization:
-        raise NotImplementedError("save: the legacy (non-zip) torch format is not supported")
+        raise NotImplementedError("save: writing the legacy (non-zip) torch format is not supported")
     if format == "torch" and pickle_protocol != 2:
         raise NotImplementedError("save: only pickle_protocol=2 (torch.save's default) is written")
 
@@ -83,7 +85,7 @@ def _map_location(map_location: Any) -> Any:
 
 def _load(handle: IO[bytes], device: Any, name: str, options: dict[str, Any]) -> Any:
     start = handle.tell() if handle.seekable() else 0
-    head = handle.read(6)
+    head = handle.read(_HEAD)
     handle.seek(start)
     try:
         if head.startswith(_ZIP_MAGIC):
@@ -96,10 +98,9 @@ def _load(handle: IO[bytes], device: Any, name: str, options: dict[str, Any]) ->
         if head.startswith(_NPY_MAGIC):
             raise ValueError("not a tinygrad_lr.save file: it is a single NumPy array (.npy); read it with "
                              "numpy.load")
-        if head[:1] == b"\x80":
-            raise ValueError("not a tinygrad_lr.save file: it looks like PyTorch's legacy (before 1.6, non-zip) "
-                             "format, which is not supported; re-save it with a current torch.save")
-        raise ValueError("not a tinygrad_lr.save file (nor a torch.save zip archive)")
+        if torch_legacy.is_legacy(head):
+            return torch_legacy.read(handle.read(), device, name, **options)
+        raise ValueError("not a tinygrad_lr.save file (nor a torch.save file)")
     except zipfile.BadZipFile as error:  # a truncated or damaged archive
         raise ValueError(f"{name}: not a tinygrad_lr.save file: {error}") from error
     except ValueError as error:

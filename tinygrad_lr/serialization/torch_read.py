@@ -45,10 +45,11 @@ class _StorageType:
 
 
 class _Storage:
-    """A storage as read from its record: a flat array of its dtype."""
+    """A storage as read from its record: a flat array of its dtype. ``pending``: its bytes come later
+    in the file (the legacy format), so tensors are views of it until ``torch_legacy`` copies them."""
 
-    def __init__(self, array: np.ndarray) -> None:
-        self.array = array
+    def __init__(self, array: np.ndarray, pending: bool = False) -> None:
+        self.array, self.pending = array, pending
 
 
 class _TensorType:
@@ -80,7 +81,7 @@ def _tensor_from_storage(storage: Any, offset: Any, size: Any, stride: Any) -> T
                       f"storage of {flat.size} elements")
     view = np.lib.stride_tricks.as_strided(flat[offset:], shape=size,
                                            strides=tuple(s * flat.itemsize for s in stride))
-    return Tensor._wrap(np.array(view))
+    return Tensor._wrap(view if storage.pending else np.array(view))
 
 
 def _rebuild_tensor(storage: Any, storage_offset: Any, size: Any, stride: Any) -> Tensor:
