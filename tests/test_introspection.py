@@ -45,6 +45,16 @@ def test_graph_structure_matches_torch():
     assert repr(ours[0]).split("grad_fn=")[1] == repr(ref[0]).split("grad_fn=")[1]
 
 
+def test_graph_structure_survives_backward_as_in_torch():
+    """backward frees saved tensors but keeps the edges: ``make_dot(loss)`` after
+    ``loss.backward()`` (a common notebook order) still sees the whole graph."""
+    ours, ref = small_graph(tg), small_graph(torch)
+    ours[0].backward()
+    ref[0].backward()
+    assert walk(ours[0].grad_fn) == walk(ref[0].grad_fn)
+    assert len(walk(ours[0].grad_fn)) > 5
+
+
 def test_accumulate_grad_nodes_are_stable_and_know_their_leaf():
     for ns in (tg, torch):
         loss, w, b = small_graph(ns)

@@ -80,3 +80,14 @@ def test_every_traced_rule_comes_from_a_docstring():
     lines = []
     viz.trace(loss, params, write=lines.append)
     assert not [line for line in lines if "no rule written down" in line]
+
+
+def test_the_graph_can_be_drawn_after_backward():
+    """backward frees the graph's arrays but keeps its edges, as PyTorch does: same nodes after."""
+    from tinygrad_lr import viz
+    model = tinygrad_lr.nn.Sequential(tinygrad_lr.nn.Linear(3, 4), tinygrad_lr.nn.ReLU(), tinygrad_lr.nn.Linear(4, 1))
+    loss = model(tinygrad_lr.randn(2, 3)).pow(2).mean()
+    before = viz.build(loss, model)
+    loss.backward()
+    after = viz.build(loss, model)
+    assert len(after.nodes) == len(before.nodes) == 10

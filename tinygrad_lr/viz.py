@@ -69,14 +69,14 @@ def inputs_of(node: Any) -> list[tuple[str, Any, Any]]:
     Inputs that do not require grad get no gradient and are left out (as torchviz does)."""
     parents = getattr(node, "parents", None)
     result = []
-    if parents is not None:  # tinygrad_lr: the input tensors themselves
+    if parents is not None and not getattr(node, "released", False):  # tinygrad_lr: the input tensors
         for tensor in parents:
             if tensor.grad_fn is not None:
                 result.append(("op", tensor.grad_fn, tuple(tensor.shape)))
             elif tensor.requires_grad:
                 result.append(("leaf", tensor, tuple(tensor.shape)))
         return result
-    for fn, _ in node.next_functions:  # PyTorch
+    for fn, _ in node.next_functions:  # PyTorch, or a tinygrad_lr graph after backward freed its inputs
         if fn is None:
             continue
         if hasattr(fn, "variable"):
