@@ -61,6 +61,11 @@ op("sgn", lambda ns, a: a.sgn() * a, farg(2, 3, **AWAY_FROM_0), shapes=UNARY)
 op("fmod", lambda ns, a, b: ns.fmod(a, b), farg(2, 3), farg(3, low=0.4, high=1.7),
    note="jumps where a/b is whole; random inputs land there with probability ~0")
 op("fmod_scalar", lambda ns, a: a.fmod(0.7), farg(2, 3))
+# rounded division is piecewise constant: zero gradient (PyTorch's DivBackward2), no finite differences
+op("div_trunc", lambda ns, a, b: (a * 3).div(b, rounding_mode="trunc") * a, farg(2, 3), farg(3, **NONZERO),
+   shapes=BINARY, gradcheck=False, note="piecewise constant quotient times a: the gradient is the quotient")
+op("div_floor", lambda ns, a, b: ns.div(a * 3, b, rounding_mode="floor") * a, farg(2, 3), farg(3, **NONZERO),
+   shapes=BINARY, gradcheck=False, note="piecewise constant quotient times a: the gradient is the quotient")
 op("copysign", lambda ns, a, b: ns.copysign(a, b), farg(2, 3, **AWAY_FROM_0), farg(2, 3, **AWAY_FROM_0), shapes=BINARY)
 op("lerp_scalar", lambda ns, a, b: ns.lerp(a, b, 0.3), farg(2, 3), farg(2, 3))
 op("lerp_tensor", lambda ns, a, b, w: a.lerp(b, w), farg(2, 3), farg(3), farg(2, 3, low=0.0, high=1.0))

@@ -755,3 +755,37 @@ def test_keyword_arguments_as_torch_names_them(call):
             return type(e).__name__, str(e)
     ours, ref = both(run)
     assert ours == ref
+
+
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_div_rounding_mode_as_torch(mode, dtype):
+    """Values, dtype, grad_fn name and the zero gradient of ``div(..., rounding_mode=)``."""
+    a = np.array([7, -7, 5, -5, 0, 9], dtype=dtype)
+    b = np.array([2, 2, -5, 3, 4, -2], dtype=dtype)
+    results = []
+    for ns in (tg, torch):
+        x = ns.tensor(a, requires_grad=dtype == "float32")
+        out = x.div(ns.tensor(b), rounding_mode=mode)
+        grad = None
+        if dtype == "float32":
+            out.sum().backward()
+            grad = x.grad.numpy()
+        results.append((out.detach().numpy(), str(out.dtype).split(".")[-1], out.grad_fn and out.grad_fn.name(), grad))
+    (ours, ours_dtype, ours_name, ours_grad), (ref, ref_dtype, ref_name, ref_grad) = results
+    np.testing.assert_array_equal(ours, ref)
+    assert (ours_dtype, ours_name) == (ref_dtype, ref_name)
+    if ref_grad is not None:
+        np.testing.assert_array_equal(ours_grad, ref_grad)
+
+
+def test_floor_divide_records_a_node_whose_backward_raises_as_torch():
+    messages = []
+    for ns in (tg, torch):
+        x = ns.tensor([7.0, -7.0], requires_grad=True)
+        out = x // 2
+        assert repr(out).endswith("grad_fn=<NotImplemented>)")
+        with pytest.raises(RuntimeError) as error:
+            out.sum().backward()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

@@ -22,6 +22,7 @@ from .autograd import is_grad_enabled
 from .backend import (CPU, array_module, device, move, quiet_floating_point_errors, restore_floating_point_errors,
                       to_device)
 from .dtypes import dtype as _dtype_class
+from .ops import binary_math as BM
 from .ops import elementwise as E
 from .ops import linalg as L
 from .ops import movement as M
@@ -477,15 +478,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __floordiv__(self, other: Any) -> "Tensor":
         a, b = self._operands(other)
-        if is_grad_enabled() and (a.requires_grad or b.requires_grad):
-            # PyTorch records a node whose backward raises; refusing up front is clearer
-            raise RuntimeError("the derivative for 'floor_divide' is not implemented; detach() the inputs")
         E.check_integer_divisor(b._data)
-        quiet = quiet_floating_point_errors()  # float x // 0 is ±inf or nan, silently as in PyTorch
-        try:
-            return Tensor._wrap(self._xp.floor_divide(a._data, b._data), self.device)
-        finally:
-            restore_floating_point_errors(quiet)
+        return BM.FloorDivide.apply(a, b)  # (backward through it raises, as in PyTorch)
 
     def __mod__(self, other: Any) -> "Tensor":
         out = self._binary(E.Remainder, other)
@@ -533,8 +527,15 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def mul(self, other: Any) -> "Tensor":
         return self * other
 
-    def div(self, other: Any) -> "Tensor":
-        return self / other
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        a, b = self._operands(other)
+        E.check_integer_divisor(b._data)
+        return BM.RoundedDivide.apply(a, b, mode=rounding_mode)
 
     def pow(self, exponent: Any) -> "Tensor":
         return self ** exponent

@@ -119,3 +119,38 @@ class Cholesky(Op):
         inverse = xp.linalg.inv(low)
         s = xp.swapaxes(inverse, -1, -2) @ phi @ inverse
         return (s + xp.swapaxes(s, -1, -2)) / 2
+
+
+class RoundedDivide(Op):
+    """out = a / b rounded towards zero (``rounding_mode='trunc'``) or down (``'floor'``), as
+    ``torch.div`` computes it: integers divide exactly (integer b == 0 raises), floats round the
+    true quotient (``floor`` is Python's ``//``: fmod-based, so 1 // 0.1 is 9, not 10).
+
+    The result is piecewise constant: d/da = d/db = 0 wherever it is defined (PyTorch's
+    ``DivBackward2`` returns zeros too)."""
+    torch_name = "DivBackward2"
+
+    def forward(self, a, b, mode: str):
+        xp = self.xp
+        if mode == "floor":
+            return xp.floor_divide(a, b)
+        if a.dtype.kind in "iub":  # truncate exactly: floor, then step up where the signs differ
+            quotient = xp.floor_divide(a, b)
+            return quotient + ((quotient < 0) & (quotient * b != a)).astype(quotient.dtype)
+        return xp.trunc(a / b)
+
+    def backward(self, out_grad):
+        zeros = self.xp.zeros_like(out_grad)
+        return zeros, zeros
+
+
+class FloorDivide(Op):
+    """out = ⌊a / b⌋ (``a // b``). PyTorch records this node but declares its derivative not
+    implemented, so backward through it raises (the values are piecewise constant)."""
+    torch_name = "torch::autograd::NotImplemented"
+
+    def forward(self, a, b):
+        return self.xp.floor_divide(a, b)
+
+    def backward(self, out_grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
