@@ -158,7 +158,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("Graph build, 100,000-node chain: no slower than PyTorch", 1.0, None, "× torch")
     for batch, limit in ((65_536, 1.1), (1_024, 1.5), (1, 1.5)):
         row = ours(mlp, "cuda", batch=batch)
-        add(f"GPU MLP step, batch {batch:,}: ≤ {limit}× PyTorch CUDA", limit, row and row.get("vs_torch"), "× torch")
+        add(f"GPU MLP step, batch {batch:,}: ≤ {limit}× PyTorch CUDA", limit, row and row.get("vs_torch"),
+            "× torch")
     return out
 
 

@@ -21,7 +21,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      description="Time tinygrad_lr against PyTorch (and a hand-written NumPy/CuPy floor).")
     parser.add_argument("--device", choices=("cpu", "cuda", "all"), default="all",
                         help="where to run; 'all' is the CPU plus the GPU when one is present (default)")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes and few repeats (a smoke test, ~30 s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes, three rounds of one call each (a smoke test, ~15 s)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="folder for results.json and the PNG plots")
     parser.add_argument("--only", nargs="+", choices=WORKLOADS, default=list(WORKLOADS),
                         help="run only these workloads")

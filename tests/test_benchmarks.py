@@ -75,8 +75,10 @@ def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, s
     memory = ours["memory"]["tracemalloc"]
     assert set(memory) == {"graph_held_bytes", "peak_during_backward_bytes", "after_backward_bytes", "after_del_bytes"}
     assert memory["graph_held_bytes"] > 0
-    # The graph is freed by backward: what is left is far below what the graph held.
-    assert memory["after_backward_bytes"] < 0.25 * memory["graph_held_bytes"]
+    # Backward frees the saved arrays and intermediate tensors but keeps the nodes and their edges
+    # while the output lives (as PyTorch does, for graph tools); deleting the output frees it all.
+    assert memory["after_backward_bytes"] < memory["graph_held_bytes"]
+    assert memory["after_del_bytes"] < 0.05 * memory["graph_held_bytes"]
 
 
 def test_paired_ratios_targets_and_other_processes_load(quick_run: tuple[dict, str, str]) -> None:
