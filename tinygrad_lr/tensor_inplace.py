@@ -50,7 +50,8 @@ class InPlaceMethods:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
         data = self._data
-        if 0 in data.strides and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):  # expand()ed
+        if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
+            # expand()ed (an empty array has zero strides too, but nothing to write)
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                                "single memory location. Please clone() the tensor before performing the operation.")
         if self._is_inference and not _modes.is_inference_mode_enabled():
