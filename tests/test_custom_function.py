@@ -2,6 +2,7 @@
 anomaly detection. Each check is written once against ``ns`` (tinygrad_lr or torch)."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -111,6 +112,16 @@ def test_custom_function_forward_backward_and_node():
                 isinstance(node, ns.autograd.graph.Node), isinstance(node, ns.autograd.function.BackwardCFunction))
         z.sum().backward()
         return info, np.round(x.grad.numpy(), 5).tolist()
+    ours, ref = both(run)
+    assert ours == ref
+
+
+def test_custom_function_node_prints_as_torchs():
+    """print(y.grad_fn) of a custom Function names the module PyTorch makes its node class in."""
+    def run(ns):
+        Exp, *_ = functions(ns)
+        node = Exp.apply(ns.tensor([0.5], requires_grad=True)).grad_fn
+        return re.sub(r"0x[0-9a-f]+", "ADDR", repr(node))
     ours, ref = both(run)
     assert ours == ref
 

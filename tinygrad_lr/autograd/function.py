@@ -77,6 +77,10 @@ class BackwardCFunction(FunctionCtx, Op):
     _function: Any = None  # the Function subclass
     _materialize = True
 
+    def __repr__(self) -> str:
+        # PyTorch makes these node classes inside torch.autograd.function, so print(y.grad_fn) names it
+        return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
     def backward(self, out_grad: Any) -> tuple:
         from ..tensor import Tensor
         grads = list(out_grad) if self.num_outputs != 1 else [out_grad]
