@@ -101,7 +101,9 @@ class Node:
         """``((node, output_nr), ...)``, one per input: its ``grad_fn``, its ``AccumulateGrad``
         when it is a leaf that requires grad, or ``None`` when it needs no gradient."""
         if self.released:  # backward freed the inputs; release() kept the edges (as PyTorch keeps its graph)
-            return self.__dict__.get("_edges", ())
+            kept = self.__dict__.get("_edges", ())
+            # release() keeps a node alone for an edge ``(node, 0)`` and builds the pair here, when asked
+            return tuple([e if type(e) is tuple else (e, 0) for e in kept])
         parents = getattr(self, "parents", ())
         return tuple(edge_of(p, self) if needs else (None, 0)
                      for i, (p, needs) in enumerate(zip(parents, getattr(self, "needs_grad", ())))
@@ -266,22 +268,36 @@ class Op(Node):
         edges to the next nodes stay, as in PyTorch, so the graph can still be walked (torchviz's
         ``make_dot(loss)`` after ``loss.backward()``) without holding any intermediate array."""
         attributes = getattr(self, "__dict__", None)  # (every op class has one; the base Op has slots)
-        if attributes is not None and self.parents:
-            # next_functions, inlined for the common case (no in-place history): this runs once per
-            # node in every backward, and the generic path cost ~25% of a 100k-node backward
-            edges = []
-            for i, (parent, needs) in enumerate(zip(self.parents, self.needs_grad)):
-                if i in self.number_inputs:
-                    continue
-                if not needs:
-                    edges.append((None, 0))
-                elif parent._history is not None:
-                    edges.append(edge_of(parent, self))
-                elif parent.grad_fn is not None:
-                    edges.append((parent.grad_fn, parent._output_nr))
+        parents = self.parents
+        if attributes is not None and parents:
+            # next_functions, inlined and made lighter for the common case (no in-place history, one
+            # output): this runs once per node in every backward. An edge (fn, 0) is kept as fn alone
+            # and None stands for (None, 0); next_functions makes the pairs when a tool asks. The
+            # generic loop (pairs built here) cost ~25% of a 100k-node backward; ~0.9 us per node
+            # with the pairs built here, ~0.5 us per node with this path (measured on the chain).
+            needs_grad = self.needs_grad
+            if len(parents) == 1 and not self.number_inputs:
+                parent = parents[0]
+                fn = parent.grad_fn
+                if not needs_grad[0]:
+                    attributes["_edges"] = (None,)
+                elif fn is not None and parent._history is None and parent._output_nr == 0:
+                    attributes["_edges"] = (fn,)
                 else:
-                    edges.append((accumulator(parent), 0))
-            attributes["_edges"] = tuple(edges)
+                    attributes["_edges"] = (edge_of(parent, self),)
+            else:
+                edges = []
+                for i, (parent, needs) in enumerate(zip(parents, needs_grad)):
+                    if i in self.number_inputs:
+                        continue
+                    fn = parent.grad_fn
+                    if not needs:
+                        edges.append(None)
+                    elif fn is not None and parent._history is None and parent._output_nr == 0:
+                        edges.append(fn)
+                    else:
+                        edges.append(edge_of(parent, self))  # a leaf, an in-place history, output_nr > 0
+                attributes["_edges"] = tuple(edges)
         self.saved = ()
         self.parents = ()
         self.released = True
