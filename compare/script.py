@@ -43,6 +43,7 @@ SIDES = {"torch": "PyTorch", "tinygrad_lr": "tinygrad_lr"}
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:nan|inf|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)(?![\w.])")
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+CLASS_OF_OURS = re.compile(r"<class 'tinygrad_lr\.")
 
 NO_TORCH = ("python -m compare needs PyTorch, and this Python ({exe}) cannot import torch.\n"
             "Use the project's environment: .venv/bin/python -m compare … (make test or make report "
@@ -98,6 +99,8 @@ def run_both(script: str, args: Sequence[str], timeout: float = 600) -> tuple[Ru
 
 def mask(line: str, ignore: Sequence[re.Pattern]) -> str:
     line = ADDRESS.sub("0x…", line)
+    # type(x) names the framework: <class 'tinygrad_lr.Tensor'> is the swap's <class 'torch.Tensor'>.
+    line = CLASS_OF_OURS.sub("<class 'torch.", line)
     for pattern in ignore:
         line = pattern.sub("…", line)
     return line.rstrip()

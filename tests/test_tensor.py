@@ -263,7 +263,7 @@ def test_bad_input_raises_like_torch():
         tg.ones(2, 3) + tg.ones(4)
     with pytest.raises(IndexError, match="tensors used as indices must be long"):
         tg.ones(3)[tg.tensor([0.0, 1.0])]
-    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype"):
         tg.tensor([1, 2], requires_grad=True)
     with pytest.raises(RuntimeError, match="view size is not compatible"):
         tg.ones(2, 3).T.view(6)

@@ -35,6 +35,9 @@ from . import linalg, special  # noqa: E402
 
 __version__ = "0.1.0"
 
+# torch.pi, torch.e, torch.inf, torch.nan: plain Python floats, as in PyTorch (math's constants)
+from math import e, inf, nan, pi  # noqa: E402,F401
+
 concat = concatenate = cat
 
 
@@ -77,3 +80,10 @@ from .process import (are_deterministic_algorithms_enabled, compile, get_float32
                       get_num_interop_threads, get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                       set_float32_matmul_precision, set_num_interop_threads, set_num_threads,
                       use_deterministic_algorithms)
+
+from . import numpy_names as _numpy_names  # noqa: E402  (axis= / keepdims= as PyTorch's parser takes them)
+_numpy_names.install(Tensor, globals())
+# PyTorch names these classes by the package (``<class 'torch.Tensor'>``, ``torch.dtype``), not by their file.
+for _cls in (Tensor, dtype, device, Size):
+    _cls.__module__ = "tinygrad_lr"
+del _cls

@@ -61,7 +61,10 @@ def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = T
 def _finish(array: Any, dev: device, requires_grad: bool) -> Tensor:
     t = Tensor._wrap(array, dev)
     if requires_grad:
-        t.requires_grad = True  # validates: integer tensors cannot require grad
+        # A factory words the refusal differently from the requires_grad setter, as PyTorch does.
+        if not t.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
     return t
 
 

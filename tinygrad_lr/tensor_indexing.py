@@ -115,8 +115,10 @@ def _convert_index(index: Any, tensor: _tensor.Tensor) -> tuple[Any, bool]:
                 item = int(item)
             else:
                 advanced = True
-        elif isinstance(item, (list, np.ndarray)):
+        elif isinstance(item, (list, range, np.ndarray)):  # a range is a sequence of ints to PyTorch
             array = np.asarray(item)
+            if array.size == 0 and not isinstance(item, np.ndarray):  # [] and range(0): NumPy says float64
+                array = array.astype(np.int64)
             if array.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             item = tensor._xp.asarray(array)

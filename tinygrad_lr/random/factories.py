@@ -24,7 +24,10 @@ def _empty(shape: tuple, dtype: Any, device: Any, default: dtypes.dtype) -> Tens
 
 def _finish(t: Tensor, requires_grad: bool) -> Tensor:
     if requires_grad:
-        t.requires_grad = True  # validates: integer tensors cannot require grad
+        # A factory words the refusal differently from the requires_grad setter, as PyTorch does.
+        if not t.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
     return t
 
 

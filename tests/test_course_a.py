@@ -1,0 +1,81 @@
+"""Textbook code (tensor basics, autograd, linear and softmax regression, MLPs, model construction, CNNs)
+that printed something different from PyTorch: each test runs the textbook's spelling under both and
+compares what comes out."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import tinygrad_lr as tg
+from compare import script
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as error:  # noqa: BLE001 - the type and message are what is compared
+        return type(error).__name__, str(error)
+    return None
+
+
+@pytest.mark.parametrize("make", [
+    lambda ns: ns.tensor([1, 2], requires_grad=True),
+    lambda ns: ns.zeros(2, dtype=ns.long, requires_grad=True),
+    lambda ns: ns.arange(3, requires_grad=True),
+    lambda ns: ns.full((2,), 3, requires_grad=True),
+    lambda ns: ns.randint(0, 3, (2,), requires_grad=True),
+    lambda ns: ns.arange(3).requires_grad_(),
+])
+def test_integer_requires_grad_refusal_words(make):
+    """A factory and the requires_grad setter word the refusal differently in PyTorch."""
+    assert _error(lambda: make(tg)) == _error(lambda: make(torch))
+
+
+def test_range_as_an_index():
+    """The textbook's cross_entropy: ``y_hat[range(len(y_hat)), y]``."""
+    for ns in (tg, torch):
+        y_hat = ns.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]], requires_grad=True)
+        picked = y_hat[range(len(y_hat)), ns.tensor([0, 2])]
+        (-ns.log(picked)).sum().backward()
+        if ns is tg:
+            ours = picked.detach().numpy(), y_hat.grad.numpy()
+        else:
+            np.testing.assert_allclose(ours[0], picked.detach().numpy())
+            np.testing.assert_allclose(ours[1], y_hat.grad.numpy())
+    assert tg.zeros(3)[range(0)].shape == (0,) == torch.zeros(3)[range(0)].shape
+
+
+@pytest.mark.parametrize("call", [
+    lambda ns, x: x.argmax(axis=1),
+    lambda ns, x: x.sum(axis=0, keepdims=True),
+    lambda ns, x: x.mean(axis=1),
+    lambda ns, x: x.max(axis=1).values,
+    lambda ns, x: ns.sum(x, axis=1, keepdims=True),
+    lambda ns, x: ns.cat([x, x], axis=1),
+    lambda ns, x: ns.stack([x, x], axis=2),
+    lambda ns, x: ns.softmax(x, axis=1),
+    lambda ns, x: x.std(axis=0),
+    lambda ns, x: x.cumsum(axis=1),
+])
+def test_numpy_keyword_spellings(call):
+    """PyTorch's argument parser takes axis= for dim= and keepdims= for keepdim=."""
+    data = np.arange(6, dtype=np.float32).reshape(2, 3)
+    ours, theirs = call(tg, tg.tensor(data)), call(torch, torch.tensor(data))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    assert ours.shape == theirs.shape
+
+
+def test_numpy_keyword_with_dim_too_is_refused_as_torch():
+    assert _error(lambda: tg.ones(2).sum(dim=0, axis=0)) == _error(lambda: torch.ones(2).sum(dim=0, axis=0))
+    # written in Python in PyTorch: no alias there
+    assert _error(lambda: tg.ones(2).norm(axis=0))[0] == _error(lambda: torch.ones(2).norm(axis=0))[0]
+
+
+def test_class_names_follow_the_package():
+    """type(x) of a tensor, dtype, device and Size print the package's name, as torch's do."""
+    ours = [str(type(v)) for v in (tg.ones(1), tg.float32, tg.device("cpu"), tg.ones(1).shape)]
+    theirs = [str(type(v)) for v in (torch.ones(1), torch.float32, torch.device("cpu"), torch.ones(1).shape)]
+    assert [s.replace("tinygrad_lr.", "torch.") for s in ours] == theirs
+    # compare script lines those up
+    assert script.mask(ours[0], ()) == theirs[0]
