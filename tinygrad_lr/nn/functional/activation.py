@@ -84,6 +84,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return L.Linear.apply(input, weight, bias)
 
 
+def _memory_order(data: Any) -> tuple[int, ...]:
+    """The dims from outermost to innermost in memory when ``data`` is a dense permutation of a
+    contiguous array (what ``empty_like`` keeps); the logical order otherwise (it allocates contiguous)."""
+    if data.flags.c_contiguous or data.ndim < 2:
+        return tuple(range(data.ndim))
+    order = tuple(sorted(range(data.ndim), key=lambda d: -data.strides[d]))
+    if min(data.strides) < 0 or not data.transpose(order).flags.c_contiguous:
+        return tuple(range(data.ndim))
+    return order
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """In training, zero each element with probability p and scale the rest by 1/(1 − p), so the
     expected value of every element is unchanged; outside training, the input itself."""
@@ -95,8 +106,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input.mul_(0) if inplace else input * 0
     # PyTorch's CPU draw: noise = empty_like(x).bernoulli_(1 − p) (a float64 uniform per element),
     # noise /= 1 − p in x's dtype, out = x * noise (MulBackward0)
-    noise = Tensor._wrap(input._xp.empty(input.shape, dtype=input._data.dtype), input.device).bernoulli_(1 - p)
+    # empty_like keeps a dense input's memory layout (a transpose, a permute), and bernoulli_ draws in
+    # memory order: the noise is drawn in the layout's order and permuted back
+    order = _memory_order(input._data)
+    shape = tuple(input.shape[d] for d in order)
+    noise = Tensor._wrap(input._xp.empty(shape, dtype=input._data.dtype), input.device).bernoulli_(1 - p)
     noise._data /= noise._data.dtype.type(1 - p)
+    if order != tuple(range(input.ndim)):
+        noise = Tensor._wrap(noise._data.transpose(tuple(order.index(d) for d in range(input.ndim))), input.device)
     return input.mul_(noise) if inplace else input * noise
 
 

@@ -1,0 +1,98 @@
+"""Regressions found by running later-chapter course code (autoencoders, GANs, transformers) under
+both frameworks: each checks tinygrad_lr against live PyTorch."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import tinygrad_lr
+
+
+def test_math_constants_are_pythons_floats() -> None:
+    for name in ("pi", "e", "inf", "nan"):
+        ours, theirs = getattr(tinygrad_lr, name), getattr(torch, name)
+        assert type(ours) is type(theirs) is float
+        assert ours == theirs or (math.isnan(ours) and math.isnan(theirs))
+
+
+@pytest.mark.parametrize("view", [lambda x: x.transpose(0, 1), lambda x: x.permute(2, 0, 1), lambda x: x[:, ::2],
+                                  lambda x: x.transpose(1, 2)[:, :1], lambda x: x[:, :1].expand(3, 4, 5)])
+def test_dropout_draws_in_the_inputs_memory_order(view) -> None:
+    """empty_like keeps a dense permuted layout and bernoulli_ fills memory order: a transposed input
+    gets a different mask than its contiguous copy (MultiheadAttention's batch_first output does)."""
+    outs = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(3)
+        outs.append(ns.nn.functional.dropout(view(ns.ones(3, 4, 5)), 0.5).numpy())
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def _encoders(**kw):
+    torch.manual_seed(0)
+    ref = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2,
+                                      norm=torch.nn.LayerNorm(8), **kw)
+    ours = tinygrad_lr.nn.TransformerEncoder(tinygrad_lr.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2,
+                                             norm=tinygrad_lr.nn.LayerNorm(8), **kw)
+    ours.load_state_dict({k: tinygrad_lr.tensor(v.numpy()) for k, v in ref.state_dict().items()})
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    return ours, ref
+
+
+def test_encoder_same_init_under_the_same_seed() -> None:
+    for ns in (torch, tinygrad_lr):
+        ns.manual_seed(0)
+    ref = torch.nn.TransformerEncoderLayer(8, 2, 16)
+    tinygrad_lr.manual_seed(0)
+    ours = tinygrad_lr.nn.TransformerEncoderLayer(8, 2, 16)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in ref.named_parameters()]
+    for (_, a), (_, b) in zip(ours.named_parameters(), ref.named_parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_encoder_train_mode_dropout_draws_match() -> None:
+    ours, ref = _encoders(enable_nested_tensor=False)
+    x = np.random.default_rng(0).standard_normal((3, 5, 8)).astype(np.float32)
+    pad = [[False] * 5, [False] * 3 + [True] * 2, [False] * 4 + [True]]
+    outs = []
+    for ns, m in ((tinygrad_lr, ours), (torch, ref)):
+        m.train()
+        ns.manual_seed(2)
+        outs.append(m(ns.tensor(x), src_key_padding_mask=ns.tensor(pad)).detach().numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("pad", [[[False] * 5, [False] * 3 + [True] * 2, [False] * 4 + [True]],
+                                 [[False] * 5, [True] + [False] * 4, [False] * 5]])   # left-aligned or not
+@pytest.mark.parametrize("grad", [False, True])
+def test_encoder_eval_with_padding_mask_as_pytorchs_nested_tensor_path(pad, grad) -> None:
+    """Eval, no gradient, left-aligned padding: PyTorch runs nested tensors and pads the result with 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # PyTorch's prototype warning about nested tensors
+        ours, ref = _encoders()
+        x = np.random.default_rng(1).standard_normal((3, 5, 8)).astype(np.float32)
+        outs = []
+        for ns, m in ((tinygrad_lr, ours), (torch, ref)):
+            m.eval()
+            with ns.set_grad_enabled(grad):
+                outs.append(m(ns.tensor(x), src_key_padding_mask=ns.tensor(pad)).detach().numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-5, atol=1e-5)
+
+
+def test_encoder_nested_tensor_warning() -> None:
+    messages = []
+    for ns in (tinygrad_lr, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ns.nn.TransformerEncoder(ns.nn.TransformerEncoderLayer(8, 2, 16), 1)
+        messages.append([str(w.message) for w in caught if "enable_nested_tensor" in str(w.message)])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
+def test_activation_string_refused_as_pytorch() -> None:
+    for ns in (tinygrad_lr, torch):
+        with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
+            ns.nn.TransformerEncoderLayer(8, 2, activation="tanh")

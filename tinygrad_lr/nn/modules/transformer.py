@@ -1,0 +1,2 @@
+"""``torch.nn.modules.transformer``: the encoder modules (defined in ``nn/transformer.py``)."""
+from ..transformer import TransformerEncoder, TransformerEncoderLayer  # noqa: F401

@@ -1,0 +1,172 @@
+"""``nn.TransformerEncoderLayer`` and ``nn.TransformerEncoder``: PyTorch's encoder block, composed
+from modules this package already has (``MultiheadAttention``, ``Linear``, ``LayerNorm``,
+``Dropout``), so its gradient is the engine's.
+
+One layer, post-norm (PyTorch's default) or pre-norm (``norm_first=True``):
+
+    post-norm:  x = norm1(x + SA(x));        x = norm2(x + FF(x))
+    pre-norm:   x = x + SA(norm1(x));        x = x + FF(norm2(x))
+    FF(x) = dropout2(linear2(dropout(activation(linear1(x)))))
+
+The parameter names, their order and their init are PyTorch's (each submodule's own init, in the
+order PyTorch builds them), so a seeded model starts from the same weights.
+
+PyTorch's fused inference kernels (eval mode, no gradient) compute the same function. One of them
+changes the answer: ``TransformerEncoder`` in eval mode with a left-aligned ``src_key_padding_mask``
+runs on nested tensors, which drop the padded positions, and pads the result back with zeros;
+``TransformerEncoder`` here zeroes those positions in the same case.
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import Any, Callable
+
+from ..autograd import is_grad_enabled
+from ..creation import full
+from ..tensor import Tensor
+from . import functional as F
+from .activation import GELU, ReLU
+from .attention import MultiheadAttention, _float_mask
+from .containers import ModuleList
+from .layers import Dropout, Linear
+from .module import Module
+from .normalization import LayerNorm
+
+
+def _generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
+    """The causal mask: −∞ above the diagonal (position i may not attend to j > i), 0 elsewhere."""
+    return full((sz, sz), float("-inf"), dtype=dtype, device=device).triu(diagonal=1)
+
+
+def _get_activation_fn(activation: str) -> Callable[[Tensor], Tensor]:
+    if activation == "relu":
+        return F.relu
+    if activation == "gelu":
+        return F.gelu
+    raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+
+
+def _detect_is_causal_mask(mask: Tensor | None, is_causal: bool | None, size: int | None) -> bool:
+    """PyTorch's hint: a given ``is_causal`` is kept; ``None`` asks whether ``mask`` is the causal mask."""
+    if is_causal is not None or mask is None:
+        return is_causal is True
+    sz = size if size is not None else mask.shape[-2]
+    causal = _generate_square_subsequent_mask(sz, device=mask.device, dtype=mask.dtype)
+    return tuple(mask.shape) == tuple(causal.shape) and bool((mask == causal).all())
+
+
+class TransformerEncoderLayer(Module):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Tensor], Tensor] = F.relu, layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        kw = dict(device=device, dtype=dtype)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        if isinstance(activation, str):
+            activation = _get_activation_fn(activation)
+        if activation is F.relu or isinstance(activation, ReLU):
+            self.activation_relu_or_gelu = 1
+        elif activation is F.gelu or isinstance(activation, GELU):
+            self.activation_relu_or_gelu = 2
+        else:
+            self.activation_relu_or_gelu = 0
+        self.activation = activation
+
+    def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
+                is_causal: bool = False) -> Tensor:
+        src_mask = _float_mask(src_mask, src.dtype)
+        src_key_padding_mask = _float_mask(src_key_padding_mask, src.dtype)
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+        return self.norm2(x + self._ff_block(x))
+
+    def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                  is_causal: bool = False) -> Tensor:
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
+                           is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x: Tensor) -> Tensor:
+        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+def _why_no_nested_tensor(layer: Module) -> str:
+    """PyTorch's reasons (its wording) why an encoder cannot run its layers on nested tensors."""
+    if not isinstance(layer, TransformerEncoderLayer):
+        return "encoder_layer was not TransformerEncoderLayer"
+    if layer.norm_first:
+        return "encoder_layer.norm_first was True"
+    if not layer.self_attn.batch_first:
+        return "encoder_layer.self_attn.batch_first was not True(use batch_first for better inference performance)"
+    if not layer.self_attn._qkv_same_embed_dim:
+        return "encoder_layer.self_attn._qkv_same_embed_dim was not True"
+    if layer.self_attn.in_proj_bias is None:
+        return "encoder_layer.self_attn was passed bias=False"
+    if not layer.activation_relu_or_gelu:
+        return "encoder_layer.activation_relu_or_gelu was not True"
+    if layer.norm1.eps != layer.norm2.eps:
+        return "encoder_layer.norm1.eps was not equal to encoder_layer.norm2.eps"
+    if layer.self_attn.num_heads % 2 == 1:
+        return "encoder_layer.self_attn.num_heads is odd"
+    return ""
+
+
+class TransformerEncoder(Module):
+    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
+                 enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
+        super().__init__()
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+        self.enable_nested_tensor = enable_nested_tensor
+        self.use_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+        why_not = _why_no_nested_tensor(encoder_layer)
+        if enable_nested_tensor and why_not:
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why_not}",
+                          stacklevel=2)
+            self.use_nested_tensor = False
+
+    def _runs_nested(self, src: Tensor, mask: Tensor | None, padding: Tensor | None) -> bool:
+        """Whether PyTorch would run this call on nested tensors (which zero the padded outputs)."""
+        first = self.layers[0]
+        if not self.use_nested_tensor or first.training or src.ndim != 3 or padding is None or mask is not None:
+            return False
+        keep = (padding == 0).numpy() if padding.dtype.is_floating_point else (~padding).numpy()
+        if self.mask_check and not (keep[:, :-1] >= keep[:, 1:]).all():
+            return False                          # not left-aligned: the ordinary path
+        attn = first.self_attn
+        weights = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
+                   first.norm1.weight, first.norm1.bias, first.norm2.weight, first.norm2.bias,
+                   first.linear1.weight, first.linear1.bias, first.linear2.weight, first.linear2.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in weights))
+
+    def forward(self, src: Tensor, mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
+                is_causal: bool | None = None) -> Tensor:
+        padding = _float_mask(src_key_padding_mask, src.dtype)
+        mask = _float_mask(mask, src.dtype)
+        nested = self._runs_nested(src, mask, padding)
+        batch_first = self.layers[0].self_attn.batch_first
+        seq_len = src.shape[0] if src.ndim == 2 else src.shape[1 if batch_first else 0]
+        is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        output = src
+        for layer in self.layers:
+            output = layer(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=padding)
+        if nested:
+            output = output.masked_fill((padding != 0).unsqueeze(-1), 0.0)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
