@@ -312,3 +312,48 @@ def test_set_detect_anomaly_switches_it_on_and_off():
         with ns.autograd.set_detect_anomaly(True):
             assert ns.is_anomaly_enabled()
         assert not ns.is_anomaly_enabled()
+
+
+def test_functional_jacobian_and_vjp():
+    """torch.autograd.functional: shapes out.shape + in.shape, tuples of inputs and outputs, zero blocks for
+    unused inputs, inside no_grad, and PyTorch's errors."""
+    def run(ns):
+        F = ns.autograd.functional
+        a, b = ns.tensor([[0.5, -1.0], [2.0, 0.1]]), ns.tensor([0.3, -0.7, 1.1])
+        results = [F.jacobian(lambda x: x.exp().sum(dim=1), a),
+                   F.jacobian(lambda x, y: (x * y, x.sum()), (b, b * 2)),
+                   F.jacobian(lambda x: (x * 2, x.exp()), b),
+                   F.jacobian(lambda x, y: x * 2, (b, a)),
+                   F.vjp(lambda x: x.exp().sum(dim=1), a, ns.tensor([1.0, -2.0])),
+                   F.vjp(lambda x, y: x * y, (b, b + 1), b)]
+        with ns.no_grad():
+            results.append(F.jacobian(lambda x: x * 3, b))
+        flat = []
+        for r in results:
+            stack = [r]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, tuple):
+                    stack.extend(item)
+                else:
+                    flat.append((tuple(item.shape), item.requires_grad, np.round(item.numpy(), 5).tolist()))
+        return flat
+    ours, ref = both(run)
+    assert ours == ref
+    errors = [lambda ns: ns.autograd.functional.jacobian(lambda x, y: x * 2, (ns.ones(2), ns.ones(3)), strict=True),
+              lambda ns: ns.autograd.functional.jacobian(lambda x: x, [ns.ones(1)]),
+              lambda ns: ns.autograd.functional.jacobian(lambda x: 3, ns.ones(1)),
+              lambda ns: ns.autograd.functional.vjp(lambda x: x * 2, ns.ones(2)),
+              lambda ns: ns.autograd.functional.vjp(lambda x: x * 2, ns.ones(2), ns.ones(3)),
+              lambda ns: ns.autograd.functional.jacobian(lambda x: x.detach(), ns.ones(2), strict=True),
+              lambda ns: ns.autograd.functional.jacobian(lambda x: x, ns.ones(2), strategy="fast")]
+    for fn in errors:
+        ours, ref = both(fn)
+        assert ours == ref
+
+
+def test_functional_higher_order_is_refused():
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        tg.autograd.functional.jacobian(lambda x: x * 2, tg.ones(2), create_graph=True)
+    with pytest.raises(NotImplementedError, match="forward-mode"):
+        tg.autograd.functional.jacobian(lambda x: x * 2, tg.ones(2), strategy="forward-mode", vectorize=True)

@@ -9,9 +9,10 @@ Read in this order:
   (version check, tensor hooks, backward, broadcasting undone, accumulation, graph release);
 * ``inplace.py``: version counters, views, and how an in-place op rewrites a tensor's history;
 * ``function.py``: custom ``Function``s (``ctx.save_for_backward``, ``apply``) and ``Variable``;
-* ``gradcheck.py``, ``anomaly_mode.py``: finite-difference checks and NaN hunting.
+* ``gradcheck.py``, ``anomaly_mode.py``: finite-difference checks and NaN hunting;
+* ``functional.py``: ``jacobian`` and ``vjp`` of a whole function.
 """
-from . import graph
+from . import functional, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .function import BackwardCFunction, Function, FunctionCtx, Variable, once_differentiable
@@ -23,4 +24,4 @@ from .graph import AccumulateGrad, Node, Op, unbroadcast
 __all__ = ["Function", "FunctionCtx", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
            "GradcheckError", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled",
-           "graph", "Node", "Op", "AccumulateGrad", "once_differentiable", "unbroadcast"]
+           "functional", "graph", "Node", "Op", "AccumulateGrad", "once_differentiable", "unbroadcast"]
