@@ -96,3 +96,19 @@ def test_activation_string_refused_as_pytorch() -> None:
     for ns in (tinygrad_lr, torch):
         with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
             ns.nn.TransformerEncoderLayer(8, 2, activation="tanh")
+
+
+@pytest.mark.parametrize("name", ["any", "all"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "float32", "int64"])
+@pytest.mark.parametrize("dim,keepdim", [(None, False), (1, False), (-1, True), ((0, 2), False), ((0, 1, 2), True)])
+def test_any_all_over_dims(name, dtype, dim, keepdim) -> None:
+    """(top2 == y.unsqueeze(1)).any(dim=1): top-k accuracy; a uint8 tensor stays uint8 as in PyTorch."""
+    data = (np.random.default_rng(0).random((2, 3, 4)) > 0.6).astype(dtype)
+    outs = []
+    for ns in (tinygrad_lr, torch):
+        x = ns.tensor(data)
+        kw = {} if dim is None else {"dim": dim, "keepdim": keepdim}
+        out = getattr(x, name)(**kw)
+        assert getattr(ns, name)(x, **kw).tolist() == out.tolist()
+        outs.append((out.tolist(), str(out.dtype).split(".")[-1], tuple(out.shape)))
+    assert outs[0] == outs[1]

@@ -626,11 +626,19 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def isfinite(self) -> "Tensor":
         return Tensor._wrap(self._xp.isfinite(self._data), self.device)
 
-    def all(self) -> "Tensor":
-        return Tensor._wrap(self._xp.asarray(self._data.all()), self.device)
+    def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return self._logical_reduce("all", dim, keepdim)
 
-    def any(self) -> "Tensor":
-        return Tensor._wrap(self._xp.asarray(self._data.any()), self.device)
+    def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return self._logical_reduce("any", dim, keepdim)
+
+    def _logical_reduce(self, name: str, dim: Any, keepdim: bool) -> "Tensor":
+        """all/any over ``dim`` (an int, a tuple, or every dim): bool, but a uint8 tensor stays uint8 as in PyTorch."""
+        from .shapes import _normalize_dims
+        out = getattr(self._xp, name)(self._data, axis=_normalize_dims(dim, self.ndim), keepdims=keepdim)
+        if self._data.dtype == np.uint8:
+            out = out.astype(np.uint8)
+        return Tensor._wrap(self._xp.asarray(out), self.device)
 
     def equal(self, other: "Tensor") -> bool:
         return self.shape == other.shape and bool((self == other).all())
