@@ -20,21 +20,23 @@ def _reduce(loss, reduction: str, denominator=None):
     total = loss.sum()
     if reduction == "sum":
         return total
-    with np.errstate(invalid="ignore", divide="ignore"):  # an empty or fully ignored batch is NaN, as in PyTorch
-        return total / (loss.size if denominator is None else denominator)
+    # An empty or fully ignored batch is NaN, as in PyTorch, without NumPy's warning: Op.apply runs
+    # every forward with NumPy's floating-point warnings off (an np.errstate here cost ~2 µs a call).
+    return total / (loss.size if denominator is None else denominator)
 
 
-def _expand_grad(xp, out_grad, shape, reduction: str, denominator=None):
-    """The gradient of each per-element loss, given the gradient of the reduced loss."""
+def _expand_grad(xp, out_grad, shape, reduction: str, denominator=None, broadcast: bool = True):
+    """The gradient of each per-element loss, given the gradient of the reduced loss (left 0-d,
+    unexpanded, with ``broadcast=False``, for a caller whose arithmetic broadcasts it anyway)."""
     if reduction == "none":
         return out_grad
     if reduction == "mean":
         n = 1
         for s in shape:
             n *= s
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out_grad = out_grad / (n if denominator is None else denominator)
-    return xp.broadcast_to(out_grad, shape)
+        # (no np.errstate: the engine runs every backward with NumPy's floating-point warnings off)
+        out_grad = out_grad / (n if denominator is None else denominator)
+    return xp.broadcast_to(out_grad, shape) if broadcast else out_grad
 
 
 class NegativeLogLikelihood(Op):
@@ -80,7 +82,9 @@ class NegativeLogLikelihood(Op):
 
     def backward(self, out_grad):
         a, loss_shape, reduction, denominator, class_dim = self.saved[:5]
-        grad = _expand_grad(self.xp, out_grad, loss_shape, reduction, denominator)
+        # Without smoothing, target_weight * grad broadcasts a 0-d grad itself: no broadcast_to
+        # view (~3 µs of a ~90 µs cross-entropy forward + backward at batch 1).
+        grad = _expand_grad(self.xp, out_grad, loss_shape, reduction, denominator, broadcast=a is not None)
         if a is None:  # no smoothing: −w_{y_i} · grad_i at (i, y_i), zero elsewhere
             index, target_weight, logp_shape = self.saved[5:]
             full = self.xp.zeros(logp_shape, dtype=grad.dtype)
