@@ -42,6 +42,18 @@ ERRORS = {
     "device cuda:01": lambda ns: ns.device("cuda:01"),
     "device cuda:1:2": lambda ns: ns.device("cuda:1:2"),
     "device index twice": lambda ns: ns.device("cuda:0", 1),
+    "index out of bounds": lambda ns: ns.zeros(1, 2)[1],
+    "index out of bounds, 2nd dim": lambda ns: ns.zeros(2, 3)[:, 3],
+    "negative index out of bounds": lambda ns: ns.zeros(3)[-4],
+    "tensor index out of bounds": lambda ns: ns.zeros(3)[ns.tensor([0, 5])],
+    "list indices out of bounds": lambda ns: ns.zeros(2, 3)[[0, 1], [1, 3]],
+    "setitem out of bounds": lambda ns: ns.zeros(3).__setitem__(5, 1.0),
+    "setitem in a graph out of bounds": lambda ns: ns.zeros(2, requires_grad=True).__setitem__(4, 1.0),
+    "bmm inner sizes differ": lambda ns: ns.bmm(ns.zeros(2, 3, 4), ns.zeros(2, 5, 4)),
+    "bmm batch sizes differ": lambda ns: ns.zeros(2, 3, 4).bmm(ns.zeros(3, 4, 5)),
+    "bmm batch of one is not broadcast": lambda ns: ns.bmm(ns.zeros(2, 3, 4), ns.zeros(1, 4, 5)),
+    "bmm of a matrix": lambda ns: ns.bmm(ns.zeros(3, 4), ns.zeros(4, 5)),
+    "LSTM hx a tensor, not a tuple": lambda ns: ns.nn.LSTM(2, 2)(ns.zeros(3, 1, 2), ns.zeros(1, 1, 2)),
 }
 
 

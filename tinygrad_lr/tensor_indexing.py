@@ -29,16 +29,25 @@ class IndexingMethods:
 
     # --------------------------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> "Tensor":
-        index, advanced = _convert_index(index, self)
-        if advanced:
-            return M.Index.apply(self, index=index, advanced=True)
-        # the node class carries PyTorch's name (SliceBackward0, SelectBackward0, ...) from the start
-        return _renamed_op(M.Index, _basic_index_name(index)).apply(self, index=index, advanced=False)
+        try:
+            index, advanced = _convert_index(index, self)
+            if advanced:
+                return M.Index.apply(self, index=index, advanced=True)
+            # the node class carries PyTorch's name (SliceBackward0, SelectBackward0, ...) from the start
+            return _renamed_op(M.Index, _basic_index_name(index)).apply(self, index=index, advanced=False)
+        except IndexError as e:
+            raise _torch_index_error(e) from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``x[index] = value``. In a graph, the written positions take the gradient of ``value``
         and lose their old one: through a view of x (basic index, ``CopySlices``) or an
         ``IndexPutBackward0`` node (advanced index)."""
+        try:
+            self._setitem(index, value)
+        except IndexError as e:
+            raise _torch_index_error(e) from None
+
+    def _setitem(self, index: Any, value: Any) -> None:
         recording = is_grad_enabled() and (self._requires_grad or getattr(value, "_requires_grad", False))
         if not recording:
             self._refuse_inplace()
@@ -71,6 +80,14 @@ class IndexingMethods:
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return _tensor._named(_tensor.where(mask, value, self), "MaskedFillBackward0")
 
+
+
+def _torch_index_error(error: IndexError) -> IndexError:
+    """NumPy's "index 5 is out of bounds for axis 0 with size 3" in PyTorch's words ("dimension")."""
+    message = str(error)
+    if message.startswith("index ") and " is out of bounds for axis " in message:
+        return IndexError(message.replace(" for axis ", " for dimension ", 1))
+    return error
 
 
 def _basic_index_name(index: Any) -> str:

@@ -140,6 +140,10 @@ class LinalgMethods:
     def bmm(self, mat2: "Tensor") -> "Tensor":
         if self.ndim != 3 or mat2.ndim != 3:
             raise RuntimeError("batch1 must be a 3D tensor" if self.ndim != 3 else "batch2 must be a 3D tensor")
+        (batch, _, inner), (batch2, inner2, _) = self.shape, mat2.shape
+        if (batch2, inner2) != (batch, inner):  # bmm never broadcasts the batch (matmul would)
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {inner}] "
+                               f"but got: [{batch2}, {inner2}].")
         return _renamed(self.matmul(mat2), "BmmBackward0")
 
     def _scaled_sum(self, product: "Tensor", beta: Any, alpha: Any, name: str) -> "Tensor":
