@@ -79,3 +79,14 @@ def test_class_names_follow_the_package():
     assert [s.replace("tinygrad_lr.", "torch.") for s in ours] == theirs
     # compare script lines those up
     assert script.mask(ours[0], ()) == theirs[0]
+
+
+@pytest.mark.parametrize("shapes", [
+    ((3,), (2,)), ((3,), (2, 3)), ((3,), (4, 2, 5)), ((2, 3), (2,)), ((2, 3), (2, 3)), ((4, 2, 3), (2, 5)),
+    ((4, 2, 3), (2,)), ((2, 3), (4, 2, 5)), ((4, 2, 3), (1, 2, 5)), ((3, 4, 2, 3), (4, 2, 5)),
+    ((2, 3), (3, 5, 7)), ((4, 2, 3), (3, 2, 3, 5)), ((4, 2, 3), (3, 3, 5)),
+])
+def test_matmul_shape_errors_name_the_kernel_as_torch(shapes):
+    """A learner's first shape bug: each matmul shape becomes dot, mv, mm or bmm, each with its message."""
+    a, b = shapes
+    assert _error(lambda: tg.ones(a) @ tg.ones(b)) == _error(lambda: torch.ones(a) @ torch.ones(b))

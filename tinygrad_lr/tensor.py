@@ -7,6 +7,8 @@ op's ``apply`` (see ``ops/``); everything else works on ``_data`` directly.
 from __future__ import annotations
 
 import builtins
+import itertools
+import math
 import numbers
 import weakref
 from typing import Any, Iterator
@@ -551,13 +553,7 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         if self.ndim == 0 or other.ndim == 0:
             raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                                f"{self.ndim}D and {other.ndim}D")
-        k_left = self.shape[-1]
-        k_right = other.shape[0] if other.ndim == 1 else other.shape[-2]
-        if k_left != k_right:
-            left = f"{self.shape[-2] if self.ndim > 1 else 1}x{k_left}"
-            right = f"{k_right}x{other.shape[-1] if other.ndim > 1 else 1}"
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {right}); "
-                               f"shapes {tuple(self.shape)} and {tuple(other.shape)}")
+        _check_matmul_shapes(tuple(self.shape), tuple(other.shape))
         if self.dtype is not other.dtype:
             c_names = {"float64": "double", "float32": "float", "int64": "long int", "int32": "int",
                        "float16": "c10::Half", "bool": "bool"}  # PyTorch names the C types here
@@ -758,6 +754,29 @@ def _named(out: Any, name: str, number_input: int | None = None) -> Any:
         if number_input is not None:
             out.grad_fn.number_inputs = (number_input,)
     return out
+
+
+def _check_matmul_shapes(a: tuple, b: tuple) -> None:
+    """Raise the message of the ATen kernel that ``a @ b`` becomes (dot, mv, mm, or bmm over the
+    broadcast batch; an N-D left operand times a vector or matrix is folded into one mv/mm)."""
+    k_left, k_right = a[-1], (b[0] if len(b) == 1 else b[-2])
+    if len(a) == 1 and len(b) == 1:
+        if k_left != k_right:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_left}] and src [{k_right}] to have "
+                               f"the same number of elements, but got {k_left} and {k_right} elements respectively")
+    elif len(b) <= 2 and (len(a) >= 2 or len(b) == 2):
+        rows = math.prod(a[:-1])
+        if k_left != k_right and len(b) == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_left}), vec ({k_right})")
+        if k_left != k_right:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_left} and {k_right}x{b[-1]})")
+    else:
+        batch_a, batch_b = a[:-2], b[:-2]
+        _raise_broadcast_error(batch_a, batch_b)
+        if k_left != k_right:
+            batch = math.prod(max(x, y) for x, y in itertools.zip_longest(batch_a[::-1], batch_b[::-1], fillvalue=1))
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k_left}] "
+                               f"but got: [{batch}, {k_right}].")
 
 
 def _raise_broadcast_error(a: tuple, b: tuple) -> None:
