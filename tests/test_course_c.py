@@ -112,3 +112,26 @@ def test_any_all_over_dims(name, dtype, dim, keepdim) -> None:
         assert getattr(ns, name)(x, **kw).tolist() == out.tolist()
         outs.append((out.tolist(), str(out.dtype).split(".")[-1], tuple(out.shape)))
     assert outs[0] == outs[1]
+
+
+def test_transformer_same_init_and_errors() -> None:
+    """nn.Transformer re-initialises every matrix Xavier-uniform after building: same draws under a seed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        models = []
+        for ns in (tinygrad_lr, torch):
+            ns.manual_seed(0)
+            models.append(ns.nn.Transformer(8, 2, 1, 1, 16))
+    ours, ref = models
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in ref.named_parameters()]
+    for (_, a), (_, b) in zip(ours.named_parameters(), ref.named_parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    for ns, m in ((tinygrad_lr, ours), (torch, ref)):
+        with pytest.raises(RuntimeError, match="the batch number of src and tgt must be equal"):
+            m(ns.zeros(3, 2, 8), ns.zeros(3, 1, 8))
+        with pytest.raises(RuntimeError, match="the feature number of src and tgt must be equal to d_model"):
+            m(ns.zeros(3, 2, 4), ns.zeros(3, 2, 4))
+    for ns in (tinygrad_lr, torch):
+        mask = ns.nn.Transformer.generate_square_subsequent_mask(3, dtype=ns.float64)
+        assert mask.tolist() == [[0.0, -math.inf, -math.inf], [0.0, 0.0, -math.inf], [0.0, 0.0, 0.0]]
+        assert str(mask.dtype).endswith("float64")

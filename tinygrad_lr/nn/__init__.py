@@ -29,8 +29,10 @@ from .upsampling import (PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilin
 from . import modules  # noqa: E402,F401  (torch.nn.modules.module: global module hooks)
 from .attention import MultiheadAttention  # noqa: E402
 __all__ += ["MultiheadAttention"]
-from .transformer import TransformerEncoder, TransformerEncoderLayer  # noqa: E402
-__all__ += ["TransformerEncoder", "TransformerEncoderLayer"]
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,  # noqa: E402
+                          TransformerEncoder, TransformerEncoderLayer)
+__all__ += ["Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
+            "TransformerEncoderLayer"]
 __all__ += ["AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout", "CircularPad1d",
             "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d",
             "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",

@@ -1,2 +1,3 @@
-"""``torch.nn.modules.transformer``: the encoder modules (defined in ``nn/transformer.py``)."""
-from ..transformer import TransformerEncoder, TransformerEncoderLayer  # noqa: F401
+"""``torch.nn.modules.transformer``: the transformer modules (defined in ``nn/transformer.py``)."""
+from ..transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,  # noqa: F401
+                           TransformerEncoder, TransformerEncoderLayer)
