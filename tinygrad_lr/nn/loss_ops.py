@@ -62,8 +62,12 @@ class NegativeLogLikelihood(Op):
         class_shape[class_dim] = n_classes
         kept = target != ignore_index
         safe_target = xp.where(kept, target, 0)  # any valid index; ignored rows get weight 0
-        w = xp.ones(n_classes, dtype=logp.dtype) if weight is None else weight.astype(logp.dtype, copy=False)
-        target_weight = w[safe_target] * kept  # w_{y_i}, 0 where ignored
+        if weight is None:  # w_{y_i} = 1: the mask itself (no ones(C), gather and product: ~2 us)
+            w = None
+            target_weight = kept.astype(logp.dtype)
+        else:
+            w = weight.astype(logp.dtype, copy=False)
+            target_weight = w[safe_target] * kept  # w_{y_i}, 0 where ignored
         denominator = target_weight.sum()
         if not label_smoothing:
             # Only a_{i,y_i} is non-zero: pick those entries instead of building the (N, C) matrix.
@@ -71,6 +75,8 @@ class NegativeLogLikelihood(Op):
             loss = -(target_weight * logp[index])
             self.save(None, loss.shape, reduction, denominator, class_dim, index, target_weight, logp.shape)
             return _reduce(loss, reduction, denominator)
+        if w is None:
+            w = xp.ones(n_classes, dtype=logp.dtype)
         one_hot = xp.arange(n_classes).reshape(class_shape) == xp.expand_dims(safe_target, class_dim)
         a = xp.expand_dims(target_weight, class_dim) * one_hot
         if label_smoothing:
