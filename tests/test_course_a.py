@@ -90,3 +90,30 @@ def test_matmul_shape_errors_name_the_kernel_as_torch(shapes):
     """A learner's first shape bug: each matmul shape becomes dot, mv, mm or bmm, each with its message."""
     a, b = shapes
     assert _error(lambda: tg.ones(a) @ tg.ones(b)) == _error(lambda: torch.ones(a) @ torch.ones(b))
+
+
+@pytest.mark.parametrize("convert", [float, int, bool])
+@pytest.mark.parametrize("shape", [(3,), (0,), (1, 1)])
+def test_python_conversions_of_a_tensor(convert, shape):
+    """float(loss) of a batch of losses: ValueError from float/int, RuntimeError from bool, as in PyTorch."""
+    ours, theirs = _error(lambda: convert(tg.ones(shape))), _error(lambda: convert(torch.ones(shape)))
+    assert ours == theirs
+    if ours is None:
+        assert convert(tg.ones(shape)) == convert(torch.ones(shape))
+
+
+@pytest.mark.parametrize("call", [
+    lambda ns: ns.tensor([1, 2]) ** -1,
+    lambda ns: ns.tensor([1, 2]).pow_(-1),
+    lambda ns: ns.tensor([3], dtype=ns.uint8) ** -1,
+    lambda ns: ns.tensor([-1, 2, 0, 1, -2]) ** ns.tensor([-1, -2, -3, -5, -3]),
+    lambda ns: ns.tensor([[-1], [3]]) ** ns.tensor([-3, 2]),
+    lambda ns: 2 ** ns.tensor([-1, 3]),
+    lambda ns: ns.tensor([1, 2]) ** -1.0,
+])
+def test_integer_negative_powers(call):
+    """A number exponent is refused; a tensor exponent gives PyTorch's 1, ±1 or 0."""
+    ours, theirs = _error(lambda: call(tg)), _error(lambda: call(torch))
+    assert ours == theirs
+    if ours is None:
+        assert call(tg).tolist() == call(torch).tolist() and str(call(tg).dtype) == str(call(torch).dtype)

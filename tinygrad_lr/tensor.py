@@ -267,9 +267,13 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return array if dtype is None else array.astype(dtype)
 
     def __float__(self) -> float:
+        if self.numel() != 1:  # Python's conversions word it apart from item(), as in PyTorch
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self) -> int:
@@ -279,7 +283,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self.numel() == 0 else 'more than one value'} "
+                               "is ambiguous")
         return bool(self.item())
 
     def __iter__(self) -> Iterator["Tensor"]:

@@ -139,6 +139,8 @@ class PowScalar(Op):
     torch_name = "PowBackward0"
 
     def forward(self, a, exponent: float):
+        if a.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         self.save(a, exponent)
         return (a ** exponent).astype(a.dtype, copy=False)  # NumPy turns bool ** bool into int8
 
@@ -147,6 +149,15 @@ class PowScalar(Op):
         if p == 0:
             return out_grad * 0
         return out_grad * (p * a ** (p - 1))
+
+
+def _integer_power(xp, a, b):
+    """Integer a ** b with some b < 0, as PyTorch's kernel: 1 for a == 1, ±1 for a == -1 (by b's
+    parity), 0 otherwise (NumPy refuses negative integer powers)."""
+    a, b = xp.broadcast_arrays(a, b)
+    positive = a ** xp.where(b < 0, 0, b)
+    negative = xp.where(a == 1, 1, xp.where(a == -1, xp.where(b % 2 == 0, 1, -1), 0)).astype(positive.dtype)
+    return xp.where(b < 0, negative, positive)
 
 
 class Pow(Op):
@@ -159,7 +170,10 @@ class Pow(Op):
     def forward(self, a, b):
         if a.dtype == bool:
             raise RuntimeError('"pow" not implemented for \'Bool\'')
-        out = a ** b
+        if b.dtype.kind == "i" and a.dtype.kind in "iu" and (b < 0).any():
+            out = _integer_power(self.xp, a, b)
+        else:
+            out = a ** b
         self.save(a, b, out)
         return out
 
