@@ -117,3 +117,11 @@ def test_integer_negative_powers(call):
     assert ours == theirs
     if ours is None:
         assert call(tg).tolist() == call(torch).tolist() and str(call(tg).dtype) == str(call(torch).dtype)
+
+
+@pytest.mark.parametrize("data", [
+    [[1, 2], [3]], [[1], [2, 3]], [[1, 2], [3, 4], [5]], [[[1, 2], [3, 4]], [[1, 2], [3]]], [[1, 2], 3],
+    [1, [2]], [1.0, [2.0]], [1, (2,)], [[1.5, 2], [3.5]],
+])
+def test_ragged_lists_are_refused_as_torch(data):
+    assert _error(lambda: tg.tensor(data)) == _error(lambda: torch.tensor(data))

@@ -33,9 +33,38 @@ def _nested_to_numpy(data: Any) -> Any:
     """Lists may hold one-element Tensors (``tensor([a, b])``): turn them into Python numbers."""
     if isinstance(data, Tensor):
         return data.tolist() if data.ndim else data.item()
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, list):
         return [_nested_to_numpy(item) for item in data]
+    if isinstance(data, tuple):  # kept a tuple: the ragged-list error names it
+        return tuple(_nested_to_numpy(item) for item in data)
     return data
+
+
+def _raise_ragged(data: Any) -> None:
+    """PyTorch's error for nested lists that are not a grid: the sizes come from the first elements,
+    and the depth-first walk stops at the first sequence of another length (or a number in its place)."""
+    sizes, item = [], data
+    while isinstance(item, (list, tuple)):
+        sizes.append(len(item))
+        if not item:
+            break
+        item = item[0]
+
+    def walk(sequence: Any, dim: int) -> None:
+        if dim == len(sizes):
+            if isinstance(sequence, (list, tuple)):  # a sequence where a number belongs
+                kind = type(sequence).__name__
+                raise TypeError(f"must be real number, not {kind}" if isinstance(item, float) else
+                                f"'{kind}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(sequence, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(sequence) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(sequence)})")
+        for element in sequence:
+            walk(element, dim + 1)
+
+    walk(data, 0)
 
 
 def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = True) -> Any:
@@ -47,7 +76,12 @@ def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = T
         array = data
         keep = dtypes.from_numpy_dtype(data.dtype)
     else:
-        array = np.asarray(_nested_to_numpy(data))
+        nested = _nested_to_numpy(data)
+        try:
+            array = np.asarray(nested)
+        except ValueError:  # ragged lists: PyTorch names the first sequence of the wrong length
+            _raise_ragged(nested)
+            raise
         if array.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
         keep = _infer_dtype(array) if array.size or array.dtype.kind != "f" else dtypes.get_default_dtype()
