@@ -53,6 +53,12 @@ ERRORS = {
     "bmm batch sizes differ": lambda ns: ns.zeros(2, 3, 4).bmm(ns.zeros(3, 4, 5)),
     "bmm batch of one is not broadcast": lambda ns: ns.bmm(ns.zeros(2, 3, 4), ns.zeros(1, 4, 5)),
     "bmm of a matrix": lambda ns: ns.bmm(ns.zeros(3, 4), ns.zeros(4, 5)),
+    "0-d tensor indexed (old loss.data[0])": lambda ns: ns.tensor(3.0)[0],
+    "0-d tensor indexed by a NumPy integer": lambda ns: ns.tensor(3.0)[np.int64(0)],
+    "0-d tensor written by index": lambda ns: ns.tensor(2.0).__setitem__(0, 1.0),
+    "0-d tensor indexed after an ellipsis": lambda ns: ns.tensor(1.0)[..., 0],
+    "too many indices": lambda ns: ns.zeros(2, 3)[0, 0, 0],
+    "too many indices with None": lambda ns: ns.zeros(2)[:, None, 0],
     "LSTM hx a tensor, not a tuple": lambda ns: ns.nn.LSTM(2, 2)(ns.zeros(3, 1, 2), ns.zeros(1, 1, 2)),
 }
 

@@ -30,13 +30,13 @@ class IndexingMethods:
     # --------------------------------------------------------------------------------- indexing
     def __getitem__(self, index: Any) -> "Tensor":
         try:
-            index, advanced = _convert_index(index, self)
+            converted, advanced = _convert_index(index, self)
             if advanced:
-                return M.Index.apply(self, index=index, advanced=True)
+                return M.Index.apply(self, index=converted, advanced=True)
             # the node class carries PyTorch's name (SliceBackward0, SelectBackward0, ...) from the start
-            return _renamed_op(M.Index, _basic_index_name(index)).apply(self, index=index, advanced=False)
+            return _renamed_op(M.Index, _basic_index_name(converted)).apply(self, index=converted, advanced=False)
         except IndexError as e:
-            raise _torch_index_error(e) from None
+            raise _torch_index_error(e, self, index) from None
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``x[index] = value``. In a graph, the written positions take the gradient of ``value``
@@ -45,7 +45,7 @@ class IndexingMethods:
         try:
             self._setitem(index, value)
         except IndexError as e:
-            raise _torch_index_error(e) from None
+            raise _torch_index_error(e, self, index) from None
 
     def _setitem(self, index: Any, value: Any) -> None:
         recording = is_grad_enabled() and (self._requires_grad or getattr(value, "_requires_grad", False))
@@ -82,11 +82,17 @@ class IndexingMethods:
 
 
 
-def _torch_index_error(error: IndexError) -> IndexError:
-    """NumPy's "index 5 is out of bounds for axis 0 with size 3" in PyTorch's words ("dimension")."""
+def _torch_index_error(error: IndexError, tensor: Any, index: Any) -> IndexError:
+    """NumPy's IndexError in PyTorch's words: "for dimension 0" (NumPy: "axis"), "too many indices for
+    tensor of dimension 1", and PyTorch's hint for ``loss[0]`` on a 0-d tensor (old code's ``loss.data[0]``)."""
     message = str(error)
+    if tensor.ndim == 0 and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
+        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                          "in C++ to convert a 0-dim tensor to a number")
     if message.startswith("index ") and " is out of bounds for axis " in message:
         return IndexError(message.replace(" for axis ", " for dimension ", 1))
+    if message.startswith("too many indices for array"):
+        return IndexError(f"too many indices for tensor of dimension {tensor.ndim}")
     return error
 
 
