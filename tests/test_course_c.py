@@ -135,3 +135,31 @@ def test_transformer_same_init_and_errors() -> None:
         mask = ns.nn.Transformer.generate_square_subsequent_mask(3, dtype=ns.float64)
         assert mask.tolist() == [[0.0, -math.inf, -math.inf], [0.0, 0.0, -math.inf], [0.0, 0.0, 0.0]]
         assert str(mask.dtype).endswith("float64")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3, -1, -2, 40])
+def test_round_decimals(dtype, decimals) -> None:
+    """x.round(decimals=2) in a metrics table: PyTorch's kernel in the input's dtype (float32 1.005 -> 1.0)."""
+    data = np.concatenate([np.random.default_rng(0).standard_normal(50) * 10.0 ** np.arange(-2, 3).repeat(10),
+                           [1.005, 2.675, 0.125, -0.5, 1e30]]).astype(dtype)
+    outs = []
+    for ns in (tinygrad_lr, torch):
+        x = ns.tensor(data, requires_grad=True)
+        y = x.round(decimals=decimals)
+        assert type(y.grad_fn).__name__ == "RoundBackward1"
+        y.sum().backward()
+        z = ns.tensor(data)
+        z.round_(decimals=decimals)
+        outs.append((y.detach().numpy(), x.grad.numpy(), ns.round(x, decimals=decimals).detach().numpy(), z.numpy()))
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype
+
+
+@pytest.mark.parametrize("decimals,kernel", [(0, "round_vml_cpu"), (2, "round_cpu")])
+def test_round_decimals_refuses_integers(decimals, kernel) -> None:
+    for ns in (tinygrad_lr, torch):
+        with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for \'Long\''):
+            ns.tensor([3, 17]).round(decimals=decimals)
+        assert ns.tensor([3]).round().tolist() == [3]

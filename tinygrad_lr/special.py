@@ -118,8 +118,8 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa
     return input.logsumexp(dim, keepdim)
 
 
-def round(input: Tensor) -> Tensor:  # noqa: A001,A002
-    return input.round()
+def round(input: Tensor, decimals: Any = None) -> Tensor:  # noqa: A001,A002
+    return input.round() if decimals is None else input.round(decimals=decimals)
 
 
 def sinc(input: Tensor) -> Tensor:  # noqa: A002

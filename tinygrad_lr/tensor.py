@@ -44,8 +44,6 @@ from .tensor_sort import SortingMethods
 class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPlaceMethods, RandomMethods,
              MathMethods, SortingMethods, LinalgMethods, MoreMethods):
     __slots__ = ("_data", "_xp", "device", "_requires_grad", "_grad", "grad_fn", "__weakref__", "__dict__")
-    # NumPy must hand ``np_scalar * tensor`` to our __rmul__ instead of converting us to an array.
-    __array_ufunc__ = None
     # Rarely set, so they cost nothing until needed (instance values live in __dict__); see autograd/
     _output_nr = 0  # which output of grad_fn this tensor is (custom Functions with several outputs)
     _accumulator = None  # a leaf's AccumulateGrad node (graph.accumulator)
@@ -265,6 +263,23 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = move(self._data, CPU)
         return array if dtype is None else array.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(t)``: NumPy's function of the arrays, back as a Tensor (bool as uint8), as PyTorch's
+        ``__array__``/``__array_wrap__`` give. A NumPy scalar or array on the left of an operator
+        (``np.float64(2) * t``) goes to the Tensor's reflected operator, so the result has PyTorch's
+        dtype (no float64 from the NumPy scalar)."""
+        if method != "__call__" or kwargs:
+            return NotImplemented
+        if len(inputs) == 2 and inputs[1] is self and not isinstance(inputs[0], Tensor):
+            reflected = getattr(self, _REFLECTED_UFUNCS.get(ufunc.__name__, ""), None)
+            if reflected is not None:
+                return reflected(inputs[0])
+        result = ufunc(*[x.numpy() if isinstance(x, Tensor) else x for x in inputs])
+        if not isinstance(result, (np.ndarray, np.generic)):
+            return NotImplemented
+        result = np.asarray(result)
+        return Tensor._wrap(result.astype(np.uint8) if result.dtype == np.bool_ else result, CPU)
 
     def __float__(self) -> float:
         if self.numel() != 1:  # Python's conversions word it apart from item(), as in PyTorch
@@ -673,8 +688,14 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def relu(self) -> "Tensor":
         return E.Relu.apply(self)
 
-    def round(self) -> "Tensor":
-        return E.Round.apply(self) if self.dtype.is_floating_point else self
+    def round(self, decimals: Any = None) -> "Tensor":
+        if decimals is None:
+            return E.Round.apply(self) if self.dtype.is_floating_point else self
+        if not self.dtype.is_floating_point:  # the decimals overload has no integer kernel in PyTorch
+            from .tensor_math import _c_name
+            kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{_c_name(self.dtype)}'")
+        return E.RoundDecimals.apply(self, decimals=int(decimals))
 
     def floor(self) -> "Tensor":
         return E.Floor.apply(self) if self.dtype.is_floating_point else self
@@ -759,6 +780,14 @@ def _named(out: Any, name: str, number_input: int | None = None) -> Any:
         if number_input is not None:
             out.grad_fn.number_inputs = (number_input,)
     return out
+
+
+# NumPy's ufunc of an operator -> the Tensor's method for that operator with the Tensor on the right.
+_REFLECTED_UFUNCS = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__", "divide": "__rtruediv__",
+                     "true_divide": "__rtruediv__", "floor_divide": "__rfloordiv__", "remainder": "__rmod__",
+                     "power": "__rpow__", "matmul": "__rmatmul__", "bitwise_and": "__rand__",
+                     "bitwise_or": "__ror__", "bitwise_xor": "__rxor__", "less": "__gt__", "greater": "__lt__",
+                     "less_equal": "__ge__", "greater_equal": "__le__", "equal": "__eq__", "not_equal": "__ne__"}
 
 
 def _check_matmul_shapes(a: tuple, b: tuple) -> None:

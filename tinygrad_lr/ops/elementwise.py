@@ -78,6 +78,17 @@ class Round(_Stepwise):
         return self.xp.round(a)
 
 
+class RoundDecimals(_Stepwise):
+    """out = a rounded to ``decimals`` places as PyTorch's kernel, in a's dtype: rint(a·10^d) / 10^d, or
+    rint(a / 10^|d|) · 10^|d| for d < 0 (so float32 1.005 becomes 1.0, and a 10^d that overflows gives
+    NaN);  d/da = 0"""
+    torch_name = "RoundBackward1"
+
+    def forward(self, a, decimals: int):
+        ten = self.xp.asarray(10.0 ** abs(decimals)).astype(a.dtype)
+        return self.xp.rint(a / ten) * ten if decimals < 0 else self.xp.rint(a * ten) / ten
+
+
 class Floor(_Stepwise):
     """out = ⌊a⌋;  d/da = 0"""
     torch_name = "FloorBackward0"
