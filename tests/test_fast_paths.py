@@ -63,3 +63,32 @@ def test_sgd_on_parameters_large_enough_for_the_fast_path_matches_torch(momentum
         results.append(w.detach().numpy())
     rtol = 1e-6 if dtype == "float32" else 1e-14  # float32: rounding of tanh/matmul differs by ulps
     np.testing.assert_allclose(results[0], results[1], rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows", [1, 2, 16, 64, 65])
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_forward_few_rows_matches_the_plain_product(dtype: type, rows: int, bias: bool) -> None:
+    """Linear's (W xᵀ)ᵀ path for 2-64 rows gives the plain x @ Wᵀ + b to the bit, row-major; and
+    the graph's values and gradients match PyTorch's."""
+    rng = np.random.default_rng(rows)
+    x = rng.standard_normal((rows, 48)).astype(dtype)
+    w = rng.standard_normal((40, 48)).astype(dtype)
+    b = rng.standard_normal(40).astype(dtype)
+    xt = tinygrad_lr.tensor(x, requires_grad=True)
+    wt = tinygrad_lr.tensor(w, requires_grad=True)
+    bt = tinygrad_lr.tensor(b, requires_grad=True) if bias else None
+    out = tinygrad_lr.nn.functional.linear(xt, wt, bt)
+    expected = x @ w.T + b if bias else x @ w.T
+    assert out._data.flags.c_contiguous and out._data.dtype == dtype
+    np.testing.assert_array_equal(out._data, expected)
+    out.sum().backward()
+    xr, wr = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    br = torch.tensor(b, requires_grad=True) if bias else None
+    ref = torch.nn.functional.linear(xr, wr, br)
+    ref.sum().backward()
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out._data, ref.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(xt.grad._data, xr.grad.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(wt.grad._data, wr.grad.numpy(), rtol=tol, atol=tol)
+    assert out.grad_fn.name() == ref.grad_fn.name()

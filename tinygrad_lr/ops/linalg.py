@@ -7,6 +7,8 @@ For out = A @ B with A (n, k) and B (k, m):  grad_A = out_grad @ Bᵀ  and  grad
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd import Op, unbroadcast
 from ..backend import sum_leading
 
@@ -93,6 +95,17 @@ class Linear(Op):
         elif bias is None:
             self.torch_name = "MmBackward0"
         self.save(x, weight)
+        if (self.xp is np and x.ndim == 2 and 2 <= x.shape[0] <= 64 and weight.shape[0] >= 32
+                and x.flags.c_contiguous and weight.flags.c_contiguous
+                and (bias is None or (bias.dtype == x.dtype and bias.ndim <= 1))):
+            # Fast path for a few rows: OpenBLAS' sgemm with a transposed right operand and 2-64
+            # rows is slow (16x784 @ Wᵀ(784x512): 314 µs); (W xᵀ)ᵀ computes the same dot products
+            # (bitwise equal results, checked for float32/float64 from 1 to 1,000 rows) in 174 µs,
+            # with the copy to row-major (fused with the bias add). From ~128 rows the plain product
+            # is as fast or faster (1,024 rows: 8.7 vs 11.2 ms), so it takes those. MLP step at
+            # batch 16: -13% (A/B in one process).
+            out = (weight @ x.T).T
+            return np.ascontiguousarray(out) if bias is None else np.add(out, bias, order="C")
         out = x @ weight.T
         if bias is not None:
             out += bias  # out is a fresh array: adding in place saves a temporary
