@@ -125,3 +125,24 @@ def test_integer_negative_powers(call):
 ])
 def test_ragged_lists_are_refused_as_torch(data):
     assert _error(lambda: tg.tensor(data)) == _error(lambda: torch.tensor(data))
+
+
+@pytest.mark.parametrize("call", [
+    lambda ns, t: np.exp(t), lambda ns, t: np.exp(t[0]), lambda ns, t: np.sqrt(ns.arange(3)),
+    lambda ns, t: np.maximum(t, 0.5), lambda ns, t: np.add(1, t), lambda ns, t: np.isnan(t),
+    lambda ns, t: np.float64(2) * t, lambda ns, t: np.float32(2) + t, lambda ns, t: np.float64(1) < t,
+    lambda ns, t: np.float64(1) - t, lambda ns, t: np.int64(3) * ns.arange(2), lambda ns, t: np.float64(2) ** t,
+])
+@pytest.mark.filterwarnings("ignore:__array_wrap__ must accept:DeprecationWarning")  # torch's own, NumPy 2
+def test_numpy_functions_of_tensors(call):
+    """np.exp(x) of a tensor is a tensor (as PyTorch's __array_wrap__ gives); a NumPy scalar on the
+    left of an operator keeps PyTorch's result dtype."""
+    data = np.array([0.0, 1.0], dtype=np.float32)
+    ours, theirs = call(tg, tg.tensor(data)), call(torch, torch.tensor(data))
+    assert isinstance(ours, tg.Tensor) and str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+def test_numpy_function_of_a_tensor_that_requires_grad():
+    assert _error(lambda: np.exp(tg.ones(2, requires_grad=True))) == \
+        _error(lambda: np.exp(torch.ones(2, requires_grad=True)))
