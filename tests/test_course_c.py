@@ -163,3 +163,51 @@ def test_round_decimals_refuses_integers(decimals, kernel) -> None:
         with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for \'Long\''):
             ns.tensor([3, 17]).round(decimals=decimals)
         assert ns.tensor([3]).round().tolist() == [3]
+
+
+def test_min_dim_prints_as_return_types_min() -> None:
+    for ns in (tinygrad_lr, torch):
+        x = ns.tensor([[0.5, 0.2, 0.7], [0.1, 0.9, 0.3]])
+        assert repr(x.min(dim=1)).startswith("torch.return_types.min(")
+        assert repr(x.max(1)).startswith("torch.return_types.max(")
+        assert repr(ns.min(ns.tensor(2.0), 0)).startswith("torch.return_types.min(")
+
+
+@pytest.mark.parametrize("bounds", ["min", "max", "both", "both_crossed"])
+def test_clamp_with_tensor_bounds(bounds) -> None:
+    """clamp(x, min=t, max=t): broadcast bounds, promoted dtype, gradients into the bounds (ClampBackward0)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    lo, hi = rng.standard_normal(4) - 0.5, rng.standard_normal((3, 1)) + 0.5
+    if bounds == "both_crossed":
+        lo, hi = hi.repeat(4, 1) + 1.0, lo
+    upstream = rng.standard_normal((3, 4))
+    results = []
+    for ns in (tinygrad_lr, torch):
+        t = ns.tensor(x, requires_grad=True)
+        tl, th = ns.tensor(lo, requires_grad=True), ns.tensor(hi.astype(np.float32), requires_grad=True)
+        kw = {"min": {"min": tl}, "max": {"max": th}, "both": {"min": tl, "max": th},
+              "both_crossed": {"min": tl, "max": th}}[bounds]
+        y = t.clamp(**kw)
+        assert type(y.grad_fn).__name__ == "ClampBackward0"
+        y.backward(ns.tensor(upstream))
+        grads = [g.grad.numpy() if g.grad is not None else None for g in (t, tl, th)]
+        results.append((y.detach().numpy(), str(y.dtype).split(".")[-1], grads))
+    (y0, d0, g0), (y1, d1, g1) = results
+    np.testing.assert_allclose(y0, y1)
+    assert d0 == d1
+    for a, b in zip(g0, g1):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_clamp_number_beside_a_tensor() -> None:
+    """PyTorch's Number overload: a 0-d tensor beside a number is read as a number (ClampBackward1);
+    a bigger tensor beside a number matches no overload (TypeError)."""
+    for ns in (tinygrad_lr, torch):
+        x = ns.tensor([0.5, 2.0, 5.0], requires_grad=True)
+        y = x.clamp(ns.tensor(1.0), 4)
+        assert y.tolist() == [1.0, 2.0, 4.0] and type(y.grad_fn).__name__ == "ClampBackward1"
+        with pytest.raises(TypeError, match="clamp\\(\\) received an invalid combination of arguments"):
+            x.clamp(min=-0.3, max=ns.tensor([1.0, 2.0, 3.0]))

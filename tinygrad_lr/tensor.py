@@ -712,6 +712,15 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def clamp(self, min: Any = None, max: Any = None) -> "Tensor":  # noqa: A002 - PyTorch's names
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        tensors = [isinstance(b, Tensor) for b in (min, max)]
+        if all(tensors) or (any(tensors) and None in (min, max)):
+            return self._clamp_tensors(min, max)
+        if any(tensors):  # a number beside a tensor: PyTorch's Number overload, which takes only a 0-d tensor
+            bound = min if tensors[0] else max
+            if bound.ndim:
+                raise TypeError("clamp() received an invalid combination of arguments - got a Tensor and a "
+                                "Number, but expected one of:\n * (Tensor min = None, Tensor max = None)\n * "
+                                "(Number min = None, Number max = None)")
         low = min.item() if isinstance(min, Tensor) else min
         high = max.item() if isinstance(max, Tensor) else max
         source = self
@@ -720,6 +729,18 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return E.Clamp.apply(source, low=low, high=high)
 
     clip = clamp
+
+    def _clamp_tensors(self, low: Any, high: Any) -> "Tensor":
+        """clamp with tensor bounds (one may be None): all broadcast together in their promoted dtype,
+        gradients to the bounds too (ClampBackward0)."""
+        bounds = [b for b in (low, high) if b is not None]
+        result = dtypes.result_type((self.dtype, 2 if self.ndim else 1), *((b.dtype, 2 if b.ndim else 1) for b in bounds))
+        bounds = [b.to(result) for b in bounds]
+        try:
+            return E.ClampTensor.apply(self.to(result), *bounds, has_min=low is not None, has_max=high is not None)
+        except ValueError:
+            _raise_broadcast_error(self.shape, bounds[0].shape)
+            raise
 
     def maximum(self, other: "Tensor") -> "Tensor":
         return self._binary(E.Maximum, other)

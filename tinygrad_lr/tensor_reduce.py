@@ -60,7 +60,7 @@ class ReductionMethods:
         if self.ndim == 0:  # dim 0 of a 0-d tensor is its one element (CuPy has no axis 0 there)
             values, indices = self.reshape(1)._extremum(_normalize_dim(dim, 0), keepdim, largest)
             values = _tensor._named(values.reshape(()), "MaxBackward0" if largest else "MinBackward0")
-            return _MinMaxResult(values, indices.reshape(()))
+            return (_MinMaxResult if largest else _MinResult)(values, indices.reshape(()))
         d = _normalize_dim(dim, self.ndim)
         xp = self._xp
         positions = (xp.argmax if largest else xp.argmin)(self._data, axis=d, keepdims=True)
@@ -71,7 +71,8 @@ class ReductionMethods:
         values = M.MaxAlongDim.apply(self, index=index, advanced=True)
         if values.grad_fn is not None and not largest:
             values.grad_fn.torch_name = "MinBackward0"
-        return _MinMaxResult(values, _tensor.Tensor._wrap(positions.astype(np.int64), self.device))
+        return (_MinMaxResult if largest else _MinResult)(values, _tensor.Tensor._wrap(positions.astype(np.int64),
+                                                                                        self.device))
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """``max()`` is the largest element; ``max(dim)`` is ``(values, indices)``; ``max(other)`` is elementwise."""
@@ -162,3 +163,10 @@ class _MinMaxResult(tuple):
 
     def __repr__(self) -> str:
         return f"torch.return_types.max(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class _MinResult(_MinMaxResult):
+    """``min(dim)``'s ``(values, indices)``: prints as torch.return_types.min."""
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.min(\nvalues={self[0]!r},\nindices={self[1]!r})"

@@ -332,6 +332,34 @@ class Clamp(Op):
         return out_grad * inside
 
 
+class ClampTensor(Op):
+    """out = min(max(a, low), high) with tensor bounds (either may be absent), broadcast together.
+    PyTorch's gradients: a's where low <= a <= high; low's where a < low < high; high's where
+    a > high or high < low (then the output is high everywhere)."""
+    torch_name = "ClampBackward0"
+
+    def forward(self, a, *bounds, has_min: bool, has_max: bool):
+        low = bounds[0] if has_min else None
+        high = bounds[-1] if has_max else None
+        self.save(a, low, high)
+        out = a if low is None else self.xp.maximum(a, low)
+        return out if high is None else self.xp.minimum(out, high)
+
+    def backward(self, out_grad):
+        a, low, high = self.saved
+        inside = True
+        if low is not None:
+            inside = inside & (a >= low)
+        if high is not None:
+            inside = inside & (a <= high)
+        grads = [out_grad * inside]
+        if low is not None:
+            grads.append(out_grad * ((a < low) & (low < high) if high is not None else a < low))
+        if high is not None:
+            grads.append(out_grad * ((a > high) | (high < low) if low is not None else a > high))
+        return tuple(grads)
+
+
 class Maximum(Op):
     """out = max(a, b);  the gradient goes to the larger input, split in half on ties (PyTorch)"""
     torch_name = "MaximumBackward0"
