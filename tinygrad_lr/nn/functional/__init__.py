@@ -19,3 +19,4 @@ from .padding import *  # noqa: F401,F403
 from .vision import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403

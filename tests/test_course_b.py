@@ -1,0 +1,65 @@
+"""What course scripts (MNIST-style, RNN, attention and tools lectures) found, checked against live PyTorch."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import tinygrad_lr as tg
+
+
+def _outcome(fn, ns):
+    try:
+        out = fn(ns)
+        return "value", out.detach().numpy(), out.grad_fn and out.grad_fn.name()
+    except Exception as error:  # noqa: BLE001 - the type and words are what is compared
+        return type(error).__name__, str(error)
+
+
+def _same(ours, theirs):
+    if ours[0] != "value" or theirs[0] != "value":
+        return ours == theirs
+    # float32 tolerance: PyTorch's flash kernel (4-D inputs) sums its softmax in blocks, ours in one pass
+    return ours[2] == theirs[2] and np.allclose(ours[1], theirs[1], rtol=1e-5, atol=1e-6)
+
+
+def _qkv(ns, *shape, grad=True):
+    rng = np.random.default_rng(0)
+    return [ns.tensor(rng.standard_normal(shape).astype(np.float32), requires_grad=grad) for _ in range(3)]
+
+
+SDPA = {
+    "3-D, no mask": lambda ns: ns.nn.functional.scaled_dot_product_attention(*_qkv(ns, 2, 3, 4)),
+    "4-D: PyTorch's flash kernel's node": lambda ns: ns.nn.functional.scaled_dot_product_attention(*_qkv(ns, 1, 2, 3, 4)),
+    "4-D without grad": lambda ns: ns.nn.functional.scaled_dot_product_attention(*_qkv(ns, 1, 2, 3, 4, grad=False)),
+    "4-D, other value size: math path": lambda ns: ns.nn.functional.scaled_dot_product_attention(
+        *_qkv(ns, 1, 2, 3, 4)[:2], ns.ones(1, 2, 3, 5)),
+    "a query with every key masked gets zeros": lambda ns: ns.nn.functional.scaled_dot_product_attention(
+        *_qkv(ns, 1, 2, 3, 4), attn_mask=ns.tensor([[True, False, True], [False] * 3, [True] * 3])),
+    "the same with -inf in a float mask, 4-D": lambda ns: ns.nn.functional.scaled_dot_product_attention(
+        *_qkv(ns, 1, 1, 2, 4), attn_mask=ns.tensor([[0.0, 0.0], [float("-inf")] * 2])),
+    "causal and a mask": lambda ns: ns.nn.functional.scaled_dot_product_attention(
+        *_qkv(ns, 2, 3, 4), attn_mask=ns.ones(3, 3, dtype=ns.bool), is_causal=True),
+}
+
+
+@pytest.mark.parametrize("name", list(SDPA))
+def test_scaled_dot_product_attention_as_torch(name):
+    assert _same(_outcome(SDPA[name], tg), _outcome(SDPA[name], torch))
+
+
+def test_scaled_dot_product_attention_fully_masked_query_has_zero_gradient():
+    grads = []
+    for ns in (tg, torch):
+        q, k, v = _qkv(ns, 1, 3, 4)
+        mask = ns.tensor([[True, False, True], [False] * 3, [True] * 3])
+        ns.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask).pow(2).sum().backward()
+        grads.append([t.grad.numpy() for t in (q, k, v)])
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert not np.isnan(grads[0][0]).any()
+
+
+def test_scaled_dot_product_attention_dropout_is_refused():
+    with pytest.raises(NotImplementedError, match="dropout_p"):
+        tg.nn.functional.scaled_dot_product_attention(*_qkv(tg, 2, 3, 4), dropout_p=0.1)
