@@ -63,3 +63,20 @@ def test_scaled_dot_product_attention_fully_masked_query_has_zero_gradient():
 def test_scaled_dot_product_attention_dropout_is_refused():
     with pytest.raises(NotImplementedError, match="dropout_p"):
         tg.nn.functional.scaled_dot_product_attention(*_qkv(tg, 2, 3, 4), dropout_p=0.1)
+
+
+def test_get_worker_info_and_is_pinned_as_torch_in_one_process():
+    def run(ns):
+        data = ns.utils.data
+
+        class Stream(data.IterableDataset):
+            def __iter__(self):
+                info = data.get_worker_info()
+                return iter(range(5) if info is None else range(info.id, 5, info.num_workers))
+
+        batches = [b.tolist() for b in data.DataLoader(Stream(), batch_size=2)]
+        x, _ = next(iter(data.DataLoader(data.TensorDataset(ns.ones(4), ns.zeros(4)), batch_size=2, pin_memory=True)))
+        return data.get_worker_info(), batches, ns.ones(2).is_pinned(), x.is_pinned()
+    with pytest.warns(UserWarning):  # PyTorch without an accelerator says pin_memory has nothing to pin
+        ref = run(torch)
+    assert run(tg) == ref

@@ -193,6 +193,10 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
+    def is_pinned(self, device: Any = None) -> bool:
+        """False: tensors never live in page-locked host memory here (DataLoader's pin_memory pins nothing)."""
+        return False
+
     @property
     def data(self) -> "Tensor":
         """A tensor sharing this one's storage, outside the graph (``requires_grad=False``)."""

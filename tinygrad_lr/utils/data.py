@@ -26,7 +26,13 @@ from ..tensor_shape import stack
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
            "DataLoader",
-           "default_collate", "default_convert"]
+           "default_collate", "default_convert", "get_worker_info"]
+
+
+def get_worker_info() -> None:
+    """None: what PyTorch answers in the main process, and every batch is loaded in the calling process
+    here (a dataset's ``__iter__`` that splits work by ``get_worker_info().id`` takes the one-process branch)."""
+    return None
 
 
 # ----------------------------------------------------------------------------------- datasets
