@@ -211,3 +211,51 @@ def test_clamp_number_beside_a_tensor() -> None:
         assert y.tolist() == [1.0, 2.0, 4.0] and type(y.grad_fn).__name__ == "ClampBackward1"
         with pytest.raises(TypeError, match="clamp\\(\\) received an invalid combination of arguments"):
             x.clamp(min=-0.3, max=ns.tensor([1.0, 2.0, 3.0]))
+
+
+@pytest.mark.parametrize("layer", ["linear", "conv", "conv_transpose"])
+def test_spectral_norm_training_steps(layer) -> None:
+    """SN-GAN discriminator idiom: same u/v draws, power-iteration buffers, weights and gradients as PyTorch."""
+    rng = np.random.default_rng(0)
+    shape = {"linear": (4, 3), "conv": (2, 3, 6, 6), "conv_transpose": (2, 3, 4, 4)}[layer]
+    xs = [rng.standard_normal(shape).astype(np.float32) for _ in range(3)]
+    runs = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(0)
+        build = {"linear": lambda: ns.nn.Linear(3, 5), "conv": lambda: ns.nn.Conv2d(3, 4, 3),
+                 "conv_transpose": lambda: ns.nn.ConvTranspose2d(3, 2, 3)}[layer]
+        m = ns.nn.utils.spectral_norm(build(), n_power_iterations=2)
+        opt = ns.optim.SGD(m.parameters(), lr=0.1)
+        for x in xs:
+            loss = m(ns.tensor(x)).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        m.eval()
+        out = m(ns.tensor(xs[0])).detach().numpy()
+        state = {k: v.detach().numpy() for k, v in m.state_dict().items()}
+        runs.append((out, state, [n for n, _ in m.named_parameters()], m.weight_orig.grad.numpy()))
+    (o0, s0, n0, g0), (o1, s1, n1, g1) = runs
+    assert n0 == n1 and list(s0) == list(s1)
+    np.testing.assert_allclose(o0, o1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g0, g1, rtol=1e-5, atol=1e-6)
+    for k in s0:
+        np.testing.assert_allclose(s0[k], s1[k], rtol=1e-5, atol=1e-6)
+
+
+def test_remove_spectral_norm_and_errors() -> None:
+    results = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(0)
+        m = ns.nn.utils.spectral_norm(ns.nn.Linear(3, 2))
+        m(ns.ones(1, 3))
+        with pytest.raises(RuntimeError, match="Cannot register two spectral_norm hooks on the same parameter weight"):
+            ns.nn.utils.spectral_norm(m)
+        with pytest.raises(ValueError, match="Expected n_power_iterations to be positive"):
+            ns.nn.utils.spectral_norm(ns.nn.Linear(3, 2), n_power_iterations=0)
+        ns.nn.utils.remove_spectral_norm(m)
+        with pytest.raises(ValueError, match="spectral_norm of 'weight' not found in"):
+            ns.nn.utils.remove_spectral_norm(m)
+        results.append(([n for n, _ in m.named_parameters()], list(m.state_dict()), m.weight.detach().numpy()))
+    assert results[0][:2] == results[1][:2]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)
