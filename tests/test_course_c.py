@@ -259,3 +259,19 @@ def test_remove_spectral_norm_and_errors() -> None:
         results.append(([n for n, _ in m.named_parameters()], list(m.state_dict()), m.weight.detach().numpy()))
     assert results[0][:2] == results[1][:2]
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)
+
+
+def test_replacing_a_child_or_parameter_keeps_its_place() -> None:
+    """Transfer learning: model.conv1 = nn.Conv2d(...) or seq[1] = nn.Identity() keeps the order
+    of children, parameters, state_dict and print(model), as in PyTorch."""
+    results = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(0)
+        m = ns.nn.Sequential(ns.nn.Linear(2, 3), ns.nn.BatchNorm1d(3), ns.nn.ReLU(), ns.nn.Linear(3, 1))
+        m[1] = ns.nn.Identity()
+        m[0] = ns.nn.Linear(2, 3)
+        m[3].weight = ns.nn.Parameter(ns.zeros(1, 3))
+        m.add_module("2", ns.nn.Tanh())
+        results.append((repr(m), list(m.state_dict()), [n for n, _ in m.named_parameters()],
+                        [n for n, _ in m.named_children()]))
+    assert results[0] == results[1]

@@ -235,7 +235,7 @@ class Module:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_ready()
-            self._forget(name)
+            self._forget(name, keep=self._parameters)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -244,7 +244,7 @@ class Module:
             params[name] = None
         elif isinstance(value, Module):
             self._check_ready()
-            self._forget(name)
+            self._forget(name, keep=self._modules)
             self._modules[name] = value
         elif name in self.__dict__.get("_modules", {}):
             if value is not None:
@@ -259,11 +259,14 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
-        """Drop ``name`` from every place it may live, before it is registered somewhere else."""
+    def _forget(self, name: str, keep: dict | None = None) -> None:
+        """Drop ``name`` from every place it may live, before it is registered somewhere else; the
+        table it goes into (``keep``) keeps the entry, so a replaced child or parameter keeps its place
+        in the order (``model.conv1 = nn.Conv2d(...)``, ``seq[1] = nn.Identity()``), as in PyTorch."""
         self.__dict__.pop(name, None)
         for table in (self._parameters, self._buffers, self._modules):
-            table.pop(name, None)
+            if table is not keep:
+                table.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:
