@@ -80,3 +80,44 @@ def test_get_worker_info_and_is_pinned_as_torch_in_one_process():
     with pytest.warns(UserWarning):  # PyTorch without an accelerator says pin_memory has nothing to pin
         ref = run(torch)
     assert run(tg) == ref
+
+
+def _graph_names(t):
+    """Every node's name reachable from t.grad_fn, sorted (what torchviz.make_dot draws)."""
+    seen, stack, names = set(), [t.grad_fn], []
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.append(node.name())
+        stack.extend(f for f, _ in node.next_functions)
+    return sorted(names)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_is_one_node_with_torchs_gradients(reduction):
+    results = []
+    for ns in (tg, torch):
+        rng = np.random.default_rng(1)
+        x = ns.tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+        y = ns.tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+        loss = ns.nn.functional.mse_loss(x.softmax(1), y, reduction=reduction)
+        loss.sum().backward() if reduction == "none" else loss.backward()
+        results.append((_graph_names(loss), loss.detach().numpy(), x.grad.numpy(), y.grad.numpy()))
+    (names, *ours), (ref_names, *ref) = results
+    assert names == ref_names
+    for a, b in zip(ours, ref):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_mse_loss_broadcast_target_gradient_summed_back():
+    grads = []
+    for ns in (tg, torch):
+        x = ns.tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+        y = ns.tensor([0.5, -1.0], requires_grad=True)
+        with pytest.warns(UserWarning, match="broadcasting"):
+            ns.nn.functional.mse_loss(x, y).backward()
+        grads.append((x.grad.numpy(), y.grad.numpy()))
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

@@ -173,3 +173,24 @@ class BinaryCrossEntropyWithLogits(Op):
         if pos_weight is not None and self.needs_grad[2]:
             grads[2] = out_grad * y * softplus_neg
         return tuple(grads[:len(self.needs_grad)])
+
+
+class MseLoss(Op):
+    """loss = reduce((x − y)²), one node as PyTorch's (a drawn graph shows ``MseLossBackward0`` alone):
+
+        d/dx = (2/n) · (x − y) · g   ('mean'; 2 · (x − y) · g for 'sum' and 'none'),   d/dy = −d/dx.
+
+    x and y may broadcast against each other; the engine sums each gradient back to its input's shape.
+    """
+    torch_name = "MseLossBackward0"
+
+    def forward(self, x, y, reduction: str = "mean"):
+        diff = x - y
+        self.save(diff, reduction)
+        return _reduce(diff * diff, reduction)
+
+    def backward(self, out_grad):
+        diff, reduction = self.saved
+        norm = 2.0 / diff.size if reduction == "mean" else 2.0  # a Python float keeps diff's dtype
+        grad_x = diff * norm * out_grad
+        return grad_x, (-grad_x if self.needs_grad[1] else None)

@@ -81,6 +81,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     """mean (or sum) of (x − y)²."""
     reduction = _reduction(reduction, size_average, reduce)
     _check_broadcast(input, target)
+    if weight is None and input.dtype is target.dtype and input.dtype.is_floating_point:
+        return loss_ops.MseLoss.apply(input, target, reduction=reduction)  # one node, as PyTorch's graph
     loss = _pointwise_loss((input - target) ** 2, reduction, weight)
     return loss if weight is not None else _named(loss, "MseLossBackward0")
 
