@@ -146,3 +146,27 @@ def test_numpy_functions_of_tensors(call):
 def test_numpy_function_of_a_tensor_that_requires_grad():
     assert _error(lambda: np.exp(tg.ones(2, requires_grad=True))) == \
         _error(lambda: np.exp(torch.ones(2, requires_grad=True)))
+
+
+def _lazy_lecture(ns):
+    ns.manual_seed(0)
+    net = ns.nn.Sequential(ns.nn.LazyLinear(8), ns.nn.ReLU(), ns.nn.LazyLinear(1, bias=False))
+    before = [repr(net[0].weight), repr(net), _error(lambda: net[0].weight.shape)[0]]
+    optimizer = ns.optim.SGD(net.parameters(), lr=0.1)  # built before the shapes are known
+    out = net(ns.rand(2, 20))
+    out.sum().backward()
+    optimizer.step()
+    after = [repr(net), type(net[0]).__name__, type(net[0].weight).__name__, net[0].in_features]
+    return before, after, [p.detach().numpy() for p in net.parameters()], out.detach().numpy()
+
+
+def test_lazy_linear_reads_in_features_from_the_first_input():
+    ours, theirs = _lazy_lecture(tg), _lazy_lecture(torch)
+    assert ours[:2] == theirs[:2]
+    for a, b in zip(ours[2] + [ours[3]], theirs[2] + [theirs[3]]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_uninitialized_parameter_refuses_shape_and_numel_as_torch():
+    for read in (lambda w: w.shape, lambda w: w.numel()):
+        assert _error(lambda: read(tg.nn.LazyLinear(3).weight)) == _error(lambda: read(torch.nn.LazyLinear(3).weight))
