@@ -95,14 +95,25 @@ def _graph_names(t):
     return sorted(names)
 
 
+LOSSES = {
+    "mse": lambda F, x, y, **kw: F.mse_loss(x.softmax(1), y, **kw),
+    "bce": lambda F, x, y, **kw: F.binary_cross_entropy(x.sigmoid(), y.sigmoid(), **kw),
+    "bce_with_logits": lambda F, x, y, **kw: F.binary_cross_entropy_with_logits(x, y.sigmoid(), **kw),
+    "bce_with_logits_pos_weight": lambda F, x, y, **kw: F.binary_cross_entropy_with_logits(
+        x, y.sigmoid(), pos_weight=(y[0] * 0 + 2).detach(), **kw),
+}
+
+
+@pytest.mark.parametrize("loss_name", list(LOSSES))
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_mse_loss_is_one_node_with_torchs_gradients(reduction):
+def test_loss_is_one_node_with_torchs_gradients(loss_name, reduction):
+    """torchviz draws PyTorch's loss as one node (MseLossBackward0, BinaryCrossEntropyBackward0, ...)."""
     results = []
     for ns in (tg, torch):
         rng = np.random.default_rng(1)
         x = ns.tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
         y = ns.tensor(rng.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
-        loss = ns.nn.functional.mse_loss(x.softmax(1), y, reduction=reduction)
+        loss = LOSSES[loss_name](ns.nn.functional, x, y, reduction=reduction)
         loss.sum().backward() if reduction == "none" else loss.backward()
         results.append((_graph_names(loss), loss.detach().numpy(), x.grad.numpy(), y.grad.numpy()))
     (names, *ours), (ref_names, *ref) = results

@@ -123,16 +123,18 @@ class BinaryCrossEntropy(Op):
     """
     torch_name = "BinaryCrossEntropyBackward0"
 
-    def forward(self, x, y):
+    def forward(self, x, y, reduction: str = "none"):
         xp = self.xp
         with np.errstate(divide="ignore"):  # log(0) = −inf, then clamped
             log_x = xp.maximum(xp.log(x), -100)
             log_1mx = xp.maximum(xp.log1p(-x), -100)
-        self.save(x, y, log_x, log_1mx)
-        return (y - 1) * log_1mx - y * log_x
+        self.save(x, y, log_x, log_1mx, reduction)
+        # reduced here, so the loss is one node in a drawn graph, as PyTorch's
+        return _reduce((y - 1) * log_1mx - y * log_x, reduction)
 
     def backward(self, out_grad):
-        x, y, log_x, log_1mx = self.saved
+        x, y, log_x, log_1mx, reduction = self.saved
+        out_grad = _expand_grad(self.xp, out_grad, x.shape, reduction)
         grad_x = grad_y = None
         if self.needs_grad[0]:
             # PyTorch's EPSILON is a C float: 1e-12 rounded to float32, also for float64 inputs
@@ -154,16 +156,18 @@ class BinaryCrossEntropyWithLogits(Op):
     """
     torch_name = "BinaryCrossEntropyWithLogitsBackward0"
 
-    def forward(self, x, y, pos_weight=None):
+    def forward(self, x, y, pos_weight=None, reduction: str = "none"):
         xp = self.xp
         softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
         scale = 1 if pos_weight is None else (pos_weight - 1) * y + 1
-        self.save(x, y, pos_weight, softplus_neg, scale)
-        return (1 - y) * x + scale * softplus_neg
+        loss = (1 - y) * x + scale * softplus_neg
+        self.save(x, y, pos_weight, softplus_neg, scale, reduction, loss.shape)
+        return _reduce(loss, reduction)  # reduced here: one node in a drawn graph, as PyTorch's
 
     def backward(self, out_grad):
-        x, y, pos_weight, softplus_neg, scale = self.saved
+        x, y, pos_weight, softplus_neg, scale, reduction, shape = self.saved
         xp = self.xp
+        out_grad = _expand_grad(xp, out_grad, shape, reduction)
         grads = [None, None, None]
         if self.needs_grad[0]:
             sigmoid_neg = xp.exp(-x - softplus_neg)  # σ(−x) = e^−x / (1 + e^−x)

@@ -112,9 +112,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     labels = target._data
     if labels.size and not bool(((labels >= 0) & (labels <= 1)).all()):  # NaN fails too, as in PyTorch
         raise RuntimeError("all elements of target should be between 0 and 1")
-    loss = loss_ops.BinaryCrossEntropy.apply(input, target)
-    if weight is not None:
-        loss = loss * weight
+    if weight is None:
+        return loss_ops.BinaryCrossEntropy.apply(input, target, reduction=reduction)
+    loss = loss_ops.BinaryCrossEntropy.apply(input, target) * weight
     return _named(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
@@ -128,9 +128,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     operands = [input, target] + ([] if pos_weight is None else [pos_weight])
     common = dtypes.result_type(*((t.dtype, 2) for t in operands))
     operands = [t if t.dtype is common else t.to(common) for t in operands]
-    loss = loss_ops.BinaryCrossEntropyWithLogits.apply(*operands)
-    if weight is not None:
-        loss = loss * weight
+    if weight is None:
+        return loss_ops.BinaryCrossEntropyWithLogits.apply(*operands, reduction=reduction)
+    loss = loss_ops.BinaryCrossEntropyWithLogits.apply(*operands) * weight
     return _named(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
