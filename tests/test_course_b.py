@@ -132,3 +132,10 @@ def test_mse_loss_broadcast_target_gradient_summed_back():
         grads.append((x.grad.numpy(), y.grad.numpy()))
     for a, b in zip(*grads):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_normalize_graph_names_as_torch():
+    def run(ns):
+        x = ns.tensor([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0]], requires_grad=True)
+        return _graph_names(ns.nn.functional.normalize(x, dim=1).sum())
+    assert run(tg) == run(torch)

@@ -174,7 +174,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,  
     from ...shapes import _normalize_dim
     axis = _normalize_dim(dim, input.ndim)
     norm = N.VectorNorm.apply(input, p=float(p), dim=(axis,), keepdim=True)
-    return input / norm.clamp(min=eps).expand_as(input)
+    return input / norm.clamp_min(eps).expand_as(input)  # clamp_min: PyTorch's node (ClampMinBackward0)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002
