@@ -275,3 +275,24 @@ def test_replacing_a_child_or_parameter_keeps_its_place() -> None:
         results.append((repr(m), list(m.state_dict()), [n for n, _ in m.named_parameters()],
                         [n for n, _ in m.named_children()]))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "uint8"])
+@pytest.mark.parametrize("shape,dim", [((40,), 0), ((3, 17), 1), ((70, 2), 0), ((2, 3, 300), -1)])
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("sorted_", [True, False])
+def test_topk_among_equal_values_as_pytorch_cpu(dtype, shape, dim, largest, sorted_) -> None:
+    """Top-k of counts or votes has ties: PyTorch's CPU kernel (partial_sort or nth_element + sort)
+    decides which of the equal values' indices come first; tinygrad_lr replays it."""
+    rng = np.random.default_rng(sum(shape))
+    data = rng.integers(0, 4, shape).astype(dtype)
+    if dtype.startswith("float"):
+        data.flat[::7] = np.nan
+    n = shape[dim]
+    for k in sorted({0, 1, 3, n // 2, n}):
+        outs = []
+        for ns in (tinygrad_lr, torch):
+            r = ns.tensor(data).topk(k, dim=dim, largest=largest, sorted=sorted_)
+            outs.append((r.indices.numpy(), r.values.numpy()))
+        np.testing.assert_array_equal(outs[0][0], outs[1][0])
+        np.testing.assert_array_equal(outs[0][1], outs[1][1])

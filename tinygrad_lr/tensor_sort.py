@@ -25,6 +25,21 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+def _cpu_topk_order(data: np.ndarray, positions: np.ndarray, d: int, largest: bool, sorted: bool  # noqa: A002
+                    ) -> np.ndarray:
+    """PyTorch's CPU topk among equal values (and unsorted): libstdc++'s selection replayed on the
+    rows that need it (those holding equal values, or every row when ``sorted=False``)."""
+    from ._stl_select import topk_indices
+    rows = np.moveaxis(data, d, -1).reshape(-1, data.shape[d])
+    picks = np.moveaxis(positions, d, -1).reshape(rows.shape[0], -1).copy()
+    ordered = np.sort(rows, axis=1)
+    tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1) | (np.isnan(ordered).sum(axis=1) > 1)
+    for r in (range(rows.shape[0]) if not sorted else np.flatnonzero(tied)):
+        picks[r] = topk_indices(rows[r].tolist(), picks.shape[1], largest, sorted)
+    shape = tuple(n for a, n in enumerate(positions.shape) if a != d) + (positions.shape[d],)
+    return np.moveaxis(picks.reshape(shape), -1, d)
+
+
 def return_type(name: str, fields: tuple[str, ...]) -> type:
     """A tuple with named fields that prints like ``torch.return_types.<name>``."""
 
@@ -104,6 +119,8 @@ class SortingMethods:
         if not 0 <= k <= self.shape[d]:
             raise RuntimeError("selected index k out of range")
         positions = self._xp.take(self._sort_positions(d, largest), self._xp.arange(k), axis=d)
+        if self._xp is np and k and self._data.size:
+            positions = _cpu_topk_order(self._data, positions, d, largest, sorted)
         return TopkResult((self._pick(O.Topk, positions, d), _long(self, positions)))
 
     def _order_statistic(self, op: Any, result: type, rank: Any, dim: int, keepdim: bool) -> Any:
