@@ -170,3 +170,28 @@ def test_lazy_linear_reads_in_features_from_the_first_input():
 def test_uninitialized_parameter_refuses_shape_and_numel_as_torch():
     for read in (lambda w: w.shape, lambda w: w.numel()):
         assert _error(lambda: read(tg.nn.LazyLinear(3).weight)) == _error(lambda: read(torch.nn.LazyLinear(3).weight))
+
+
+def _lazy_lenet(ns):
+    ns.manual_seed(0)
+    nn = ns.nn
+    net = nn.Sequential(nn.LazyConv2d(3, kernel_size=3, padding=1), nn.LazyBatchNorm2d(), nn.Sigmoid(),
+                        nn.Flatten(), nn.LazyLinear(5), nn.LazyBatchNorm1d(), nn.LazyLinear(2))
+    printed = [repr(net)]
+    optimizer = ns.optim.SGD(net.parameters(), lr=0.1)
+    x = ns.randn(4, 2, 4, 4)
+    for _ in range(2):
+        loss = net(x).square().mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    printed += [repr(net), list(net.state_dict())]
+    return printed, [v.detach().numpy() for v in net.state_dict().values()]
+
+
+def test_lazy_conv_and_batch_norm_in_a_lenet():
+    """d2l's LeNet with Lazy layers: the same repr before and after, state-dict keys, and values after training."""
+    (ours, our_values), (theirs, their_values) = _lazy_lenet(tg), _lazy_lenet(torch)
+    assert ours == theirs
+    for a, b in zip(our_values, their_values):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

@@ -65,5 +65,6 @@ __all__ += ["Conv1d", "Conv2d", "ConvTranspose2d", "AdaptiveAvgPool1d", "Adaptiv
             "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d", "MaxUnpool2d"]
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
-from .lazy import LazyLinear, UninitializedParameter  # noqa: E402,F401  (in_features read from the first input)
-__all__ += ["LazyLinear"]
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv2d, LazyLinear,  # noqa: E402,F401
+                   UninitializedParameter)  # (input sizes read from the first input)
+__all__ += ["LazyLinear", "LazyConv2d", "LazyBatchNorm1d", "LazyBatchNorm2d"]
