@@ -296,3 +296,14 @@ def test_topk_among_equal_values_as_pytorch_cpu(dtype, shape, dim, largest, sort
             outs.append((r.indices.numpy(), r.values.numpy()))
         np.testing.assert_array_equal(outs[0][0], outs[1][0])
         np.testing.assert_array_equal(outs[0][1], outs[1][1])
+
+
+@pytest.mark.parametrize("n", [5, 16, 17, 50, 300])
+def test_mode_index_as_pytorch_cpu(n) -> None:
+    """torch.mode(votes): the index is the last of the mode's run after PyTorch's unstable std::sort."""
+    rng = np.random.default_rng(n)
+    for trial in range(20):
+        data = rng.integers(0, int(rng.integers(1, 6)), (2, n))
+        outs = [ns.tensor(data).mode(dim=1) for ns in (tinygrad_lr, torch)]
+        assert outs[0].values.tolist() == outs[1].values.tolist()
+        assert outs[0].indices.tolist() == outs[1].indices.tolist()

@@ -40,6 +40,17 @@ def _cpu_topk_order(data: np.ndarray, positions: np.ndarray, d: int, largest: bo
     return np.moveaxis(picks.reshape(shape), -1, d)
 
 
+def _last_in_sorted_run(row: np.ndarray, value: Any) -> int:
+    """The index PyTorch's CPU mode reports: the last of ``value``'s run after libstdc++'s (unstable)
+    ``std::sort`` of the row's (value, index) pairs; rows of up to 16 are insertion-sorted, so that is
+    simply the last occurrence there."""
+    from ._stl_select import _Row, comparator
+    pairs = _Row(row.tolist(), comparator(largest=False))
+    pairs.sort(0, row.size)
+    last = max(k for k, (v, _) in enumerate(pairs.a) if v == value)
+    return pairs.a[last][1]
+
+
 def return_type(name: str, fields: tuple[str, ...]) -> type:
     """A tuple with named fields that prints like ``torch.return_types.<name>``."""
 
@@ -187,7 +198,8 @@ class SortingMethods:
         for r, row in enumerate(flat):
             values, counts = np.unique(row, return_counts=True)
             best = values[np.argmax(counts)]
-            picks[r] = np.flatnonzero(row == best)[-1]
+            picks[r] = np.flatnonzero(row == best)[-1] if row.size <= 16 or np.isnan(row).any() else \
+                _last_in_sorted_run(row, best)
         positions = move(np.expand_dims(picks.reshape(rows.shape[:-1]), d), self.device)
         index = _along_dim_index(self._xp, positions, d)
         if not keepdim:
