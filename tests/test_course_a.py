@@ -195,3 +195,15 @@ def test_lazy_conv_and_batch_norm_in_a_lenet():
     assert ours == theirs
     for a, b in zip(our_values, their_values):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("op", [
+    lambda s: s[1:], lambda s: s[::-1], lambda s: s + (5,), lambda s: (1, 1) + s, lambda s: s * 2,
+    lambda s: 2 * s, lambda s: s[0], lambda s: s[-1], lambda s: s + s, lambda s: s + [1],
+])
+def test_size_slices_and_sums_stay_sizes(op):
+    """x.shape[1:] prints torch.Size([...]); d2l's ``X.reshape((1, 1) + X.shape)``."""
+    ours, theirs = _error(lambda: op(tg.Size([2, 3, 4]))), _error(lambda: op(torch.Size([2, 3, 4])))
+    assert ours == theirs
+    if ours is None:
+        assert repr(op(tg.Size([2, 3, 4]))) == repr(op(torch.Size([2, 3, 4])))
