@@ -357,3 +357,6 @@ def test_functional_higher_order_is_refused():
         tg.autograd.functional.jacobian(lambda x: x * 2, tg.ones(2), create_graph=True)
     with pytest.raises(NotImplementedError, match="forward-mode"):
         tg.autograd.functional.jacobian(lambda x: x * 2, tg.ones(2), strategy="forward-mode", vectorize=True)
+    for name in ("hessian", "hvp", "vhp", "jvp"):
+        with pytest.raises(NotImplementedError, match="higher-order"):
+            getattr(tg.autograd.functional, name)(lambda x: (x ** 3).sum(), tg.ones(2))

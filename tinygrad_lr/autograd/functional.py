@@ -6,7 +6,7 @@ gradient (vᵀ J), ``jacobian`` one pass per output element j with the one-hot u
 row j of J = ∂out/∂in; the rows are stacked into shape ``out.shape + in.shape``. An input an output does
 not depend on gets a zero block (an error with ``strict=True``), as in PyTorch. Higher-order products
 (``create_graph=True``, ``hessian``, ``jvp``, which PyTorch computes by double backward) are not
-supported here.
+supported: they raise NotImplementedError.
 """
 from __future__ import annotations
 
@@ -127,3 +127,15 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
     if not is_outputs_tuple:
         return jac[0] if is_inputs_tuple else jac[0][0]
     return tuple(row if is_inputs_tuple else row[0] for row in jac)
+
+
+def _higher_order(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"torch.autograd.functional.{name} needs higher-order gradients (PyTorch computes it "
+                                  "by a double backward), which are not supported")
+    refuse.__name__ = refuse.__qualname__ = name
+    refuse.__doc__ = f"``{name}``: refused with NotImplementedError (it needs a double backward)."
+    return refuse
+
+
+hessian, hvp, vhp, jvp = (_higher_order(n) for n in ("hessian", "hvp", "vhp", "jvp"))
