@@ -139,3 +139,38 @@ def test_normalize_graph_names_as_torch():
         x = ns.tensor([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0]], requires_grad=True)
         return _graph_names(ns.nn.functional.normalize(x, dim=1).sum())
     assert run(tg) == run(torch)
+
+
+def _checkpointed(ns, reentrant):
+    ns.manual_seed(0)
+    block = ns.nn.Sequential(ns.nn.Linear(4, 8), ns.nn.ReLU(), ns.nn.Dropout(0.3), ns.nn.Linear(8, 4))
+    x = ns.randn(5, 4, requires_grad=True)
+    y = ns.utils.checkpoint.checkpoint(block, x, use_reentrant=reentrant)
+    (y ** 2).sum().backward()  # the recomputation must draw the same dropout mask
+    return y.grad_fn.name(), [t.numpy() for t in (y.detach(), x.grad, block[0].weight.grad, block[3].bias.grad)]
+
+
+@pytest.mark.parametrize("reentrant", [True, False])
+def test_checkpoint_recomputes_with_the_same_dropout_mask(reentrant):
+    (name, ours), (ref_name, ref) = _checkpointed(tg, reentrant), _checkpointed(torch, reentrant)
+    assert name == ref_name
+    for a, b in zip(ours, ref):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoint_without_inputs_requiring_grad_and_sequential():
+    def run(ns):
+        ns.manual_seed(0)
+        model = ns.nn.Sequential(*[ns.nn.Linear(3, 3) for _ in range(4)])
+        with pytest.warns(UserWarning, match="None of the inputs have requires_grad=True"):
+            frozen = ns.utils.checkpoint.checkpoint(model, ns.ones(2, 3), use_reentrant=True)
+        x = ns.ones(2, 3, requires_grad=True)
+        out = ns.utils.checkpoint.checkpoint_sequential(model, 2, x, use_reentrant=True)
+        out.sum().backward()
+        return frozen.requires_grad, out.grad_fn.name(), x.grad.numpy(), model[0].weight.grad.numpy()
+    ours, ref = run(tg), run(torch)
+    assert ours[:2] == ref[:2]
+    for a, b in zip(ours[2:], ref[2:]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="Unexpected keyword arguments: foo"):
+        tg.utils.checkpoint.checkpoint(lambda t: t, tg.ones(1, requires_grad=True), use_reentrant=True, foo=1)
