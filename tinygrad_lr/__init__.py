@@ -32,6 +32,7 @@ from .tensor import Tensor, where
 from .tensor_shape import cat, stack
 from .functions import *  # noqa: F401,F403 - torch.sin, torch.einsum, torch.set_printoptions, ...
 from . import linalg, special  # noqa: E402
+from . import distributions  # noqa: E402,F401 - torch.distributions (Normal, Bernoulli, Categorical)
 
 __version__ = "0.1.0"
 
