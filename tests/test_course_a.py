@@ -207,3 +207,13 @@ def test_size_slices_and_sums_stay_sizes(op):
     assert ours == theirs
     if ours is None:
         assert repr(op(tg.Size([2, 3, 4]))) == repr(op(torch.Size([2, 3, 4])))
+
+
+def test_cuda_device_without_index_prints_as_torch():
+    """d2l prints ``torch.device('cuda')``: no index until a tensor is placed (then cuda:0)."""
+    for spec in ("cuda", "cuda:1", "cpu"):
+        ours, theirs = tg.device(spec), torch.device(spec)
+        assert (str(ours), repr(ours), ours.index) == (str(theirs), repr(theirs), theirs.index)
+    assert (tg.device("cuda") == tg.device("cuda:0")) == (torch.device("cuda") == torch.device("cuda:0"))
+    from tinygrad_lr.backend import to_device
+    assert str(to_device(tg.device("cuda"))) == str(to_device("cuda")) == "cuda:0"

@@ -267,7 +267,7 @@ def test_manual_seed_gives_the_same_numbers_on_cpu_and_gpu():
     on_cpu = tg.randn(4, 5)
     tg.manual_seed(7)
     on_gpu = tg.randn(4, 5, device="cuda")
-    assert on_gpu.device == tg.device("cuda") and np.array_equal(on_cpu.numpy(), on_gpu.cpu().numpy())
+    assert on_gpu.device == tg.device("cuda:0") and np.array_equal(on_cpu.numpy(), on_gpu.cpu().numpy())
 
 
 def test_grad_assignment_is_checked_like_torch():

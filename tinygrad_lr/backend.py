@@ -89,9 +89,7 @@ class device:
         if index is not None and index < 0:
             raise RuntimeError("Device index must not be negative")
         self.type = kind
-        self.index = int(idx) if idx else index
-        if self.type == "cuda" and self.index is None:
-            self.index = 0  # tensors always report a concrete CUDA device, as torch's do
+        self.index = int(idx) if idx else index  # device("cuda") keeps no index, as torch's (prints 'cuda')
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
@@ -114,15 +112,17 @@ CPU = device("cpu")
 
 
 def to_device(spec: Any) -> device:
+    """Where a tensor lives: tensors always report a concrete CUDA device (``cuda:0`` for ``"cuda"``),
+    as torch's do."""
     if spec is None:
         return CPU
-    if isinstance(spec, device):
-        return spec
     if isinstance(spec, int):
         return device("cuda", spec)
-    if hasattr(spec, "type") and hasattr(spec, "index"):  # a torch.device
-        return device(str(spec))
-    return device(spec)
+    if not isinstance(spec, device):
+        spec = device(str(spec) if hasattr(spec, "type") and hasattr(spec, "index") else spec)  # a torch.device
+    if spec.type == "cuda" and spec.index is None:
+        return device("cuda", 0)
+    return spec
 
 
 @functools.lru_cache(maxsize=None)
