@@ -217,3 +217,14 @@ def test_cuda_device_without_index_prints_as_torch():
     assert (tg.device("cuda") == tg.device("cuda:0")) == (torch.device("cuda") == torch.device("cuda:0"))
     from tinygrad_lr.backend import to_device
     assert str(to_device(tg.device("cuda"))) == str(to_device("cuda")) == "cuda:0"
+
+
+def test_log_softmax_without_dim_warns_under_its_own_name():
+    import warnings
+    messages = []
+    for ns in (tg, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ns.nn.functional.log_softmax(ns.tensor([1.0, 2.0]))
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1]
