@@ -174,3 +174,4 @@ def test_checkpoint_without_inputs_requiring_grad_and_sequential():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="Unexpected keyword arguments: foo"):
         tg.utils.checkpoint.checkpoint(lambda t: t, tg.ones(1, requires_grad=True), use_reentrant=True, foo=1)
+

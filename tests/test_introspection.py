@@ -148,3 +148,30 @@ def test_torchviz_on_a_model_with_saved_tensors_and_views():
     assert "AddmmBackward0" in names and "ReluBackward0" in names and "SelectBackward0" in names
     assert "darkolivegreen" in source  # the output is a view: its base is drawn too
     assert "orange" in source  # saved tensors (show_saved)
+
+
+def _loss_graphs():
+    def regression(ns):
+        ns.manual_seed(0)
+        x = ns.randn(10, 1)
+        w, b = ns.randn(1, requires_grad=True), ns.zeros(1, requires_grad=True)
+        return ns.nn.functional.mse_loss(x * w + b, 3 * x + 1), {"w": w, "b": b}
+
+    def logistic(ns):
+        ns.manual_seed(0)
+        W = ns.randn(3, 2, requires_grad=True)
+        z = ns.sigmoid(ns.randn(4, 3) @ W)
+        return ns.nn.functional.binary_cross_entropy(z, ns.ones(4, 2)), {"W": W}
+    return {"mse": regression, "bce": logistic}
+
+
+@pytest.mark.parametrize("name", ["mse", "bce"])
+def test_torchviz_source_of_a_loss_graph_is_torchs(name):
+    """The whole DOT text (node ids renumbered in order of appearance): the loss is one node, as PyTorch's."""
+    pytest.importorskip("torchviz")
+
+    def renumbered(source):
+        ids: dict = {}
+        return re.sub(r"\b\d{9,}\b", lambda m: ids.setdefault(m.group(0), f"n{len(ids)}"), source)
+    build = _loss_graphs()[name]
+    assert renumbered(dot_of(tg, build)) == renumbered(dot_of(torch, build))
