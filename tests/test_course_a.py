@@ -228,3 +228,15 @@ def test_log_softmax_without_dim_warns_under_its_own_name():
             ns.nn.functional.log_softmax(ns.tensor([1.0, 2.0]))
         messages.append([str(w.message) for w in caught])
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 1)), ((3, 4), (3, 2, 1)), ((2, 3, 4), (2, 4, 1)), ((3, 4), ()),
+                                    ((4,), ())])
+@pytest.mark.parametrize("loss", ["CrossEntropyLoss", "NLLLoss"])
+def test_class_index_target_shape_errors(shapes, loss):
+    """The learner's (N, 1) label column: PyTorch's 'multi-target not supported' wording."""
+    a, b = shapes
+
+    def call(ns):
+        return getattr(ns.nn, loss)()(ns.zeros(a), ns.zeros(b, dtype=ns.long))
+    assert _error(lambda: call(tg)) == _error(lambda: call(torch))

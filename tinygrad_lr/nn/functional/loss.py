@@ -112,8 +112,12 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     labels = target._data
     if labels.size and not bool(((labels >= 0) & (labels <= 1)).all()):  # NaN fails too, as in PyTorch
         raise RuntimeError("all elements of target should be between 0 and 1")
-    if weight is None:
-        return loss_ops.BinaryCrossEntropy.apply(input, target, reduction=reduction)
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with respect to argument "
+                           "'weight'. This input cannot have requires_grad True.")
+    if weight is None or (weight.dtype is input.dtype and weight.device == input.device):
+        weights = None if weight is None else weight._data
+        return loss_ops.BinaryCrossEntropy.apply(input, target, reduction=reduction, weight=weights)
     loss = loss_ops.BinaryCrossEntropy.apply(input, target) * weight
     return _named(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")
 
@@ -152,12 +156,12 @@ def _check_class_targets(input: Tensor, target: Tensor, weight: Tensor | None, i
     if input.ndim == 0:
         raise ValueError("Expected input to have at least 1 dimension (got 0)")
     if input.ndim >= 2 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
-        got = target.shape[0] if target.ndim else 1
+        got = target.shape[0] if target.ndim else 0  # PyTorch's kernel reads a 0-d target's batch as 0
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({got}).")
     if input.ndim == 1 and target.ndim != 0:
         raise RuntimeError(f"0D target tensor expected for 1D input, got target of shape {list(target.shape)}")
     if input.ndim == 2 and target.ndim != 1:
-        raise RuntimeError("1D target tensor expected, multi-target not supported")
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.ndim > 2 and target.shape != input.shape[:1] + input.shape[2:]:
         raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, got {list(target.shape)}")
     n_classes = input.shape[0 if input.ndim == 1 else 1]
