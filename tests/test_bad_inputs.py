@@ -59,6 +59,8 @@ ERRORS = {
     "0-d tensor indexed after an ellipsis": lambda ns: ns.tensor(1.0)[..., 0],
     "too many indices": lambda ns: ns.zeros(2, 3)[0, 0, 0],
     "too many indices with None": lambda ns: ns.zeros(2)[:, None, 0],
+    "bce weight requiring grad": lambda ns: ns.nn.functional.binary_cross_entropy(
+        ns.tensor([0.5]), ns.tensor([1.0]), weight=ns.ones(1, requires_grad=True)),
     "LSTM hx a tensor, not a tuple": lambda ns: ns.nn.LSTM(2, 2)(ns.zeros(3, 1, 2), ns.zeros(1, 1, 2)),
 }
 

@@ -98,6 +98,8 @@ def _graph_names(t):
 LOSSES = {
     "mse": lambda F, x, y, **kw: F.mse_loss(x.softmax(1), y, **kw),
     "bce": lambda F, x, y, **kw: F.binary_cross_entropy(x.sigmoid(), y.sigmoid(), **kw),
+    "bce_weighted": lambda F, x, y, **kw: F.binary_cross_entropy(x.sigmoid(), y.sigmoid(),
+                                                                 weight=(y * y + 0.5).detach(), **kw),
     "bce_with_logits": lambda F, x, y, **kw: F.binary_cross_entropy_with_logits(x, y.sigmoid(), **kw),
     "bce_with_logits_pos_weight": lambda F, x, y, **kw: F.binary_cross_entropy_with_logits(
         x, y.sigmoid(), pos_weight=(y[0] * 0 + 2).detach(), **kw),

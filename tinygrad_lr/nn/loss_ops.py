@@ -125,18 +125,21 @@ class BinaryCrossEntropy(Op):
     """
     torch_name = "BinaryCrossEntropyBackward0"
 
-    def forward(self, x, y, reduction: str = "none"):
+    def forward(self, x, y, reduction: str = "none", weight=None):
         xp = self.xp
         with np.errstate(divide="ignore"):  # log(0) = −inf, then clamped
             log_x = xp.maximum(xp.log(x), -100)
             log_1mx = xp.maximum(xp.log1p(-x), -100)
-        self.save(x, y, log_x, log_1mx, reduction)
-        # reduced here, so the loss is one node in a drawn graph, as PyTorch's
-        return _reduce((y - 1) * log_1mx - y * log_x, reduction)
+        self.save(x, y, log_x, log_1mx, reduction, weight)
+        loss = (y - 1) * log_1mx - y * log_x
+        # weighted and reduced here, so the loss is one node in a drawn graph, as PyTorch's
+        return _reduce(loss if weight is None else loss * weight, reduction)
 
     def backward(self, out_grad):
-        x, y, log_x, log_1mx, reduction = self.saved
+        x, y, log_x, log_1mx, reduction, weight = self.saved
         out_grad = _expand_grad(self.xp, out_grad, x.shape, reduction)
+        if weight is not None:
+            out_grad = out_grad * weight
         grad_x = grad_y = None
         if self.needs_grad[0]:
             # PyTorch's EPSILON is a C float: 1e-12 rounded to float32, also for float64 inputs

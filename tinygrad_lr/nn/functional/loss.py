@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes
+from ...autograd import is_grad_enabled
 from ...backend import move
 from ...tensor import Tensor
 from .. import loss_ops
