@@ -738,7 +738,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         """clamp with tensor bounds (one may be None): all broadcast together in their promoted dtype,
         gradients to the bounds too (ClampBackward0)."""
         bounds = [b for b in (low, high) if b is not None]
-        result = dtypes.result_type((self.dtype, 2 if self.ndim else 1), *((b.dtype, 2 if b.ndim else 1) for b in bounds))
+        result = dtypes.result_type((self.dtype, 2 if self.ndim else 1),
+                                    *((b.dtype, 2 if b.ndim else 1) for b in bounds))
         bounds = [b.to(result) for b in bounds]
         try:
             return E.ClampTensor.apply(self.to(result), *bounds, has_min=low is not None, has_max=high is not None)

@@ -32,7 +32,8 @@ class Bernoulli(Distribution):
             (self.probs,) = broadcast_all(probs)
         else:
             (self.logits,) = broadcast_all(logits)
-        shape = Size() if isinstance(param, numbers.Number) else (self.probs if probs is not None else self.logits).size()
+        given = self.probs if probs is not None else self.logits
+        shape = Size() if isinstance(param, numbers.Number) else given.size()
         super().__init__(shape, validate_args=validate_args)
 
     @lazy_property
