@@ -240,3 +240,16 @@ def test_class_index_target_shape_errors(shapes, loss):
     def call(ns):
         return getattr(ns.nn, loss)()(ns.zeros(a), ns.zeros(b, dtype=ns.long))
     assert _error(lambda: call(tg)) == _error(lambda: call(torch))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.float64(1.5), lambda: [np.float64(1.5)], lambda: np.int32(3), lambda: [np.int32(3), np.int32(4)],
+    lambda: np.bool_(True), lambda: np.float16(1), lambda: [np.float32(1), 2.0], lambda: [np.int32(1), 2],
+    lambda: [np.int32(1), 2.5], lambda: [[np.float64(1)], [2]], lambda: [np.float32(1.0), np.float64(2.0)],
+    lambda: [1.0, 2.0], lambda: [True, 2],
+])
+def test_numpy_scalars_keep_their_dtype(make):
+    """``torch.tensor([np.mean(a) for a in ...])`` is float64 in PyTorch: NumPy scalars keep their dtype."""
+    ours, theirs = tg.tensor(make()), torch.tensor(make())
+    assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()
+    assert str(tg.as_tensor(make()).dtype) == str(torch.as_tensor(make()).dtype)

@@ -29,15 +29,32 @@ def _infer_dtype(array: np.ndarray) -> dtypes.dtype:
     raise TypeError(f"Could not infer dtype of {array.dtype}")
 
 
-def _nested_to_numpy(data: Any) -> Any:
-    """Lists may hold one-element Tensors (``tensor([a, b])``): turn them into Python numbers."""
+def _nested_to_numpy(data: Any, numpy_scalars: list) -> Any:
+    """Lists may hold one-element Tensors (``tensor([a, b])``): turn them into Python numbers.
+    NumPy scalars met on the way are noted in ``numpy_scalars`` (they keep their dtype in PyTorch)."""
     if isinstance(data, Tensor):
         return data.tolist() if data.ndim else data.item()
     if isinstance(data, list):
-        return [_nested_to_numpy(item) for item in data]
+        return [_nested_to_numpy(item, numpy_scalars) for item in data]
     if isinstance(data, tuple):  # kept a tuple: the ragged-list error names it
-        return tuple(_nested_to_numpy(item) for item in data)
+        return tuple(_nested_to_numpy(item, numpy_scalars) for item in data)
+    if isinstance(data, np.generic) and not numpy_scalars:
+        numpy_scalars.append(data)
     return data
+
+
+def _promoted_leaf_dtype(data: Any) -> dtypes.dtype:
+    """PyTorch's dtype of nested lists with NumPy scalars in them: each number's own dtype (a NumPy
+    scalar's, or PyTorch's for a Python number), promoted together: [np.float64(1), 2] is float64."""
+    if isinstance(data, (list, tuple)):
+        result = None
+        for item in data:
+            leaf = _promoted_leaf_dtype(item)
+            result = leaf if result is None else dtypes.promote(result, leaf)
+        return result if result is not None else dtypes.get_default_dtype()
+    if isinstance(data, np.generic):
+        return dtypes.from_numpy_dtype(data.dtype)
+    return dtypes.scalar_dtype(data)
 
 
 def _raise_ragged(data: Any) -> None:
@@ -75,8 +92,12 @@ def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = T
     elif isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
         array = data
         keep = dtypes.from_numpy_dtype(data.dtype)
+    elif isinstance(data, np.generic):  # np.float64(1.5) keeps its dtype, as in PyTorch
+        array = np.asarray(data)
+        keep = dtypes.from_numpy_dtype(data.dtype)
     else:
-        nested = _nested_to_numpy(data)
+        numpy_scalars: list = []
+        nested = _nested_to_numpy(data, numpy_scalars)
         try:
             array = np.asarray(nested)
         except ValueError:  # ragged lists: PyTorch names the first sequence of the wrong length
@@ -85,6 +106,8 @@ def _to_array(data: Any, dtype: dtypes.dtype | None, dev: device, copy: bool = T
         if array.dtype == object:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
         keep = _infer_dtype(array) if array.size or array.dtype.kind != "f" else dtypes.get_default_dtype()
+        if numpy_scalars:
+            keep = _promoted_leaf_dtype(nested)
     target = dtype if dtype is not None else keep
     array = move(array, dev)
     if array.dtype != target.np:
