@@ -307,3 +307,36 @@ def test_mode_index_as_pytorch_cpu(n) -> None:
         outs = [ns.tensor(data).mode(dim=1) for ns in (tinygrad_lr, torch)]
         assert outs[0].values.tolist() == outs[1].values.tolist()
         assert outs[0].indices.tolist() == outs[1].indices.tolist()
+
+
+@pytest.mark.parametrize("dim", [0, 1, None, -1])
+def test_weight_norm_training_steps(dim) -> None:
+    """nn.utils.weight_norm: weight_g/weight_v (dim=None and dim=-1 both mean the whole tensor), the
+    deprecation warning, values and gradients over SGD steps as in PyTorch."""
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal((5, 3)).astype(np.float32) for _ in range(2)]
+    runs = []
+    for ns in (tinygrad_lr, torch):
+        ns.manual_seed(0)
+        with pytest.warns(FutureWarning, match="torch.nn.utils.weight_norm` is deprecated"):
+            m = ns.nn.utils.weight_norm(ns.nn.Linear(3, 4), dim=dim)
+        opt = ns.optim.SGD(m.parameters(), lr=0.1)
+        for x in xs:
+            loss = m(ns.tensor(x)).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        runs.append(([n for n, _ in m.named_parameters()], {k: v.detach().numpy() for k, v in m.state_dict().items()},
+                     m.weight_g.grad.numpy(), m.weight_v.grad.numpy()))
+        with warnings.catch_warnings(), pytest.raises(RuntimeError, match="Cannot register two weight_norm hooks"):
+            warnings.simplefilter("ignore", FutureWarning)   # PyTorch warns before it refuses
+            ns.nn.utils.weight_norm(m)
+        ns.nn.utils.remove_weight_norm(m)
+        with pytest.raises(ValueError, match="weight_norm of 'weight' not found in"):
+            ns.nn.utils.remove_weight_norm(m)
+    (n0, s0, *g0), (n1, s1, *g1) = runs
+    assert n0 == n1 and list(s0) == list(s1)
+    for k in s0:
+        np.testing.assert_allclose(s0[k], s1[k], rtol=1e-5, atol=1e-7)
+    for a, b in zip(g0, g1):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
