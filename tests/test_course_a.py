@@ -253,3 +253,38 @@ def test_numpy_scalars_keep_their_dtype(make):
     ours, theirs = tg.tensor(make()), torch.tensor(make())
     assert str(ours.dtype) == str(theirs.dtype) and ours.tolist() == theirs.tolist()
     assert str(tg.as_tensor(make()).dtype) == str(torch.as_tensor(make()).dtype)
+
+
+def _warnings_of(call):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [(w.category.__name__, str(w.message)) for w in caught]
+
+
+@pytest.mark.parametrize("call", [
+    lambda ns: ns.tensor(ns.ones(2, requires_grad=True)),
+    lambda ns: ns.as_tensor(ns.ones(2)),
+    lambda ns: ns.nn.init.normal(ns.ones(2)),
+    lambda ns: ns.nn.init.xavier_uniform(ns.ones(2, 3)),
+    lambda ns: ns.nn.init.constant(ns.ones(2), 0.5),
+])
+def test_course_warnings_as_torch(call):
+    """torch.tensor(a_tensor)'s copy-construct advice, the old nn.init names' FutureWarnings."""
+    assert _warnings_of(lambda: call(tg)) == _warnings_of(lambda: call(torch))
+
+
+def test_transpose_of_an_nd_tensor_warns_once_per_process():
+    import subprocess
+    import sys
+    code = ("import warnings, {m} as t\nwith warnings.catch_warnings(record=True) as c:\n"
+            "    warnings.simplefilter('always'); t.ones(2, 3, 4).T; t.ones(2, 3, 4).T; t.ones(2, 3).T\n"
+            "print([str(w.message) for w in c])")
+    outputs = [subprocess.run([sys.executable, "-c", code.format(m=m)], capture_output=True, text=True).stdout
+               for m in ("tinygrad_lr", "torch")]
+    assert outputs[0] == outputs[1] and "x.mT" in outputs[0]
+    first_vector = code.replace("t.ones(2, 3, 4).T;", "t.tensor(1.0).T; t.ones(3).T;", 1)
+    outputs = [subprocess.run([sys.executable, "-c", first_vector.format(m=m)], capture_output=True, text=True).stdout
+               for m in ("tinygrad_lr", "torch")]
+    assert outputs[0] == outputs[1] and outputs[0].count("x.mT") == 1

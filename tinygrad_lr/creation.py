@@ -6,6 +6,7 @@ Python floats become the default float32, ints int64, bools bool; a NumPy array 
 from __future__ import annotations
 
 import builtins
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -127,6 +128,10 @@ def _finish(array: Any, dev: device, requires_grad: bool) -> Tensor:
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, arrays or tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
     dev = to_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     dt = dtypes.to_dtype(dtype) if dtype is not None else None
     return _finish(_to_array(data, dt, dev), dev, requires_grad)

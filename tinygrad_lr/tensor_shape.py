@@ -3,6 +3,7 @@ repeat, split; and ``cat``/``stack``. Mixed into ``Tensor``; the ops are in ``op
 """
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import dtypes
@@ -10,6 +11,8 @@ from . import tensor as _tensor  # the Tensor class is looked up when a method r
 from .dtypes import dtype as _dtype_class
 from .ops import movement as M
 from .shapes import _normalize_dim, _normalize_dims, _shape_args
+
+_T_WARNED = _T0_WARNED = False  # x.T of an N-D (of a 0-D) tensor has warned in this process
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -105,6 +108,19 @@ class ShapeMethods:
 
     @property
     def T(self) -> "Tensor":
+        global _T_WARNED, _T0_WARNED
+        if self.ndim == 0 and not _T0_WARNED:  # PyTorch warns once per process (TORCH_WARN_ONCE), each kind
+            _T0_WARNED = True
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+                          "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+                          UserWarning, stacklevel=2)
+        if self.ndim not in (0, 2) and not _T_WARNED:
+            _T_WARNED = True
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                          "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                          "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                          "dimensions of a tensor. (Triggered internally at "
+                          "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)", UserWarning, stacklevel=2)
         return self.permute(*reversed(range(self.ndim))) if self.ndim >= 2 else self
 
     @property

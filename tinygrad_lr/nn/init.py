@@ -231,3 +231,23 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Any =
             zero_rows = randperm(rows)._data[:num_zeros]
             tensor._data[zero_rows, column] = 0
     return tensor
+
+
+def _deprecated_alias(method: Any) -> Any:
+    """PyTorch's old names without the trailing underscore (``nn.init.normal``): the same fill, with its FutureWarning."""
+    new_name = method.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.", FutureWarning,
+                      stacklevel=2)
+        return method(*args, **kwargs)
+
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform, normal, constant, eye, dirac = (_deprecated_alias(f) for f in (uniform_, normal_, constant_, eye_, dirac_))
+xavier_uniform, xavier_normal = _deprecated_alias(xavier_uniform_), _deprecated_alias(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated_alias(kaiming_uniform_), _deprecated_alias(kaiming_normal_)
+orthogonal, sparse = _deprecated_alias(orthogonal_), _deprecated_alias(sparse_)
