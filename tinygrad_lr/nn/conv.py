@@ -11,7 +11,6 @@ kernel area), and b from U(−1/√fan_in, 1/√fan_in).
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 from ..creation import empty
@@ -81,11 +80,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init(self.weight, self.bias)
 
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:  # noqa: A002
         """The input and the padding to convolve it with: PyTorch pads non-'zeros' modes with F.pad

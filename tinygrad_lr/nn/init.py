@@ -247,6 +247,18 @@ def _deprecated_alias(method: Any) -> Any:
     return deprecated_init
 
 
+
+def _default_layer_init(weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's default init of ``Linear`` and the convolutions (their ``reset_parameters``):
+    ``kaiming_uniform_(a=√5)``, i.e. U(±√(1/fan_in)), then the bias from U(±1/√fan_in); the
+    weight draws first, which decides the random stream's order."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)
+
+
 uniform, normal, constant, eye, dirac = (_deprecated_alias(f) for f in (uniform_, normal_, constant_, eye_, dirac_))
 xavier_uniform, xavier_normal = _deprecated_alias(xavier_uniform_), _deprecated_alias(xavier_normal_)
 kaiming_uniform, kaiming_normal = _deprecated_alias(kaiming_uniform_), _deprecated_alias(kaiming_normal_)
