@@ -82,6 +82,11 @@ class _ConvNd(Module):
     def reset_parameters(self) -> None:
         init._default_layer_init(self.weight, self.bias)
 
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Conv1d/Conv2d: pad as ``padding_mode`` says, then the functional form (``_convolve``)."""
+        x, padding = self._padded(input)
+        return self._convolve(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:  # noqa: A002
         """The input and the padding to convolve it with: PyTorch pads non-'zeros' modes with F.pad
         first (reversed per-axis pairs, 'same' split as F.conv does) and convolves unpadded."""
@@ -131,9 +136,7 @@ class Conv1d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 0, groups, bias,
                          padding_mode, device, dtype)
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        x, padding = self._padded(input)
-        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+    _convolve = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -147,9 +150,7 @@ class Conv2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 0, groups, bias,
                          padding_mode, device, dtype)
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        x, padding = self._padded(input)
-        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+    _convolve = staticmethod(F.conv2d)
 
 
 class ConvTranspose2d(_ConvNd):
