@@ -110,3 +110,27 @@ def test_plots_and_table(quick_run: tuple[dict, str, str]) -> None:
         with open(path, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     assert "tinygrad_lr/torch" in stdout and "µs/op" in stdout
+
+
+@pytest.mark.parametrize("batch", [1, 3, 16, 100])
+def test_the_floor_takes_the_same_step_as_torch(batch: int) -> None:
+    """The floor is only a floor if it computes the step: same loss and parameters as PyTorch."""
+    import numpy as np
+    import torch
+
+    from benchmarks import floor
+    from benchmarks.workloads import LR, mlp_parameters
+    rng = np.random.default_rng(batch)
+    params = mlp_parameters(rng)
+    x = rng.standard_normal((batch, 784), dtype=np.float32)
+    y = rng.integers(0, 10, batch)
+    ours = [p.copy() for p in params]
+    loss = floor.mlp_step(np, ours, x, y, LR)()
+    theirs = [torch.tensor(p, requires_grad=True) for p in params]
+    W1, b1, W2, b2, W3, b3 = theirs
+    h = torch.relu(torch.relu(torch.tensor(x) @ W1.T + b1) @ W2.T + b2)
+    expected = torch.nn.functional.cross_entropy(h @ W3.T + b3, torch.tensor(y))
+    expected.backward()
+    np.testing.assert_allclose(loss, expected.item(), rtol=1e-5)
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p, (t - LR * t.grad).detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -92,3 +92,53 @@ def test_linear_forward_few_rows_matches_the_plain_product(dtype: type, rows: in
     np.testing.assert_allclose(xt.grad._data, xr.grad.numpy(), rtol=tol, atol=tol)
     np.testing.assert_allclose(wt.grad._data, wr.grad.numpy(), rtol=tol, atol=tol)
     assert out.grad_fn.name() == ref.grad_fn.name()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("rows", [0, 1, 2, 16, 65])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_transposed_product_matches_numpy_dot_to_the_bit(dtype: type, rows: int, layout: str) -> None:
+    """aᵀ b, the weight gradient: ger for one row, matmul for more, dot otherwise -- the same bits."""
+    from tinygrad_lr.ops.linalg import transposed_product
+    rng = np.random.default_rng(rows)
+    a = rng.standard_normal((rows, 40)).astype(dtype)
+    b = rng.standard_normal((rows, 24 if layout != "strided" else 48)).astype(dtype)
+    if layout == "F":
+        a, b = np.asfortranarray(a), np.asfortranarray(b)
+    elif layout == "strided":
+        b = b[:, ::2]
+    got = transposed_product(np, a, b)
+    np.testing.assert_array_equal(got, np.dot(a.T, b))
+    assert got.dtype == dtype and got.shape == (40, 24)
+
+
+def test_one_row_weight_gradient_keeps_ieee_nan_for_inf_times_zero() -> None:
+    """ger may skip the multiply where an element is 0; inf * 0 must still be NaN (as in PyTorch)."""
+    from tinygrad_lr import _blas
+    x = np.array([0.0, 1.0, np.inf], dtype=np.float32)
+    y = np.array([0.0, 2.0], dtype=np.float32)
+    assert _blas.outer(x, y) is None  # non-finite: left to NumPy
+    results = []
+    for fw in (tinygrad_lr, torch):
+        w = fw.zeros(2, 3, requires_grad=True)
+        inp = fw.tensor(x[None, :])
+        out = inp @ w.t()
+        out.backward(fw.tensor(y[None, :]))
+        results.append(w.grad.numpy())
+    np.testing.assert_array_equal(results[0], results[1])
+    assert np.isnan(results[0]).any()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_linear_weight_gradient_of_one_and_few_rows_matches_torch(rows: int) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((rows, 300)).astype(np.float32)
+    w = rng.standard_normal((200, 300)).astype(np.float32)
+    g = rng.standard_normal((rows, 200)).astype(np.float32)
+    grads = []
+    for fw in (tinygrad_lr, torch):
+        wt = fw.tensor(w, requires_grad=True)
+        fw.nn.functional.linear(fw.tensor(x), wt).backward(fw.tensor(g))
+        grads.append(wt.grad.numpy())
+        assert wt.grad.numpy().flags.c_contiguous
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-6)  # one rounding each: equal or 1 ulp

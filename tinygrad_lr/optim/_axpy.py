@@ -12,47 +12,19 @@ strided views, no OpenBLAS found) takes the plain path.
 """
 from __future__ import annotations
 
-import ctypes
-import glob
-import os
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from .._blas import AXPY as _AXPY  # NumPy's bundled OpenBLAS axpy by dtype (empty without one)
 
-def _load_axpy() -> dict[Any, Callable] | None:
-    """NumPy's bundled OpenBLAS axpy functions by dtype, or None when there is none (a NumPy built
-    against another BLAS: conda's MKL, a distribution's package)."""
-    folder = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(folder, "*openblas*"))):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        found = {}
-        for dtype, letter, scalar in ((np.dtype(np.float32), "s", ctypes.c_float),
-                                      (np.dtype(np.float64), "d", ctypes.c_double)):
-            for name in (f"scipy_cblas_{letter}axpy64_", f"cblas_{letter}axpy64_"):  # 64-bit-integer builds
-                fn = getattr(lib, name, None)
-                if fn is not None:
-                    fn.argtypes = [ctypes.c_int64, scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
-                                   ctypes.c_int64]
-                    fn.restype = None
-                    found[dtype] = fn
-                    break
-        if len(found) == 2:
-            return found
-    return None
-
-
-_AXPY = _load_axpy()
 _MIN_SIZE = 4096  # below this the ctypes call (~1 µs) costs more than the second pass saves
 
 
 def add_scaled_(xp: Any, y: Any, alpha: float, x: Any, scratch: Any) -> None:
     """``y += alpha * x`` in place (``x`` unchanged); ``xp`` is the array module, ``scratch`` an
     array like ``y`` that the plain path may overwrite."""
-    if (_AXPY is not None and type(y) is np.ndarray and type(x) is np.ndarray and y.dtype == x.dtype
+    if (_AXPY and type(y) is np.ndarray and type(x) is np.ndarray and y.dtype == x.dtype
             and y.dtype in _AXPY and y.size >= _MIN_SIZE and y.shape == x.shape and y.strides == x.strides
             and (y.flags.c_contiguous or y.flags.f_contiguous) and y.flags.writeable
             and not np.may_share_memory(x, y)):

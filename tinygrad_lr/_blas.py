@@ -1,0 +1,81 @@
+"""Two BLAS routines that NumPy does not expose, called in NumPy's own bundled OpenBLAS.
+
+NumPy's PyPI wheels ship OpenBLAS (``numpy.libs/libscipy_openblas*.so``); NumPy calls its matrix
+products but offers no Python spelling for two level-1/2 routines that the training step needs:
+
+* ``axpy``: ``y += alpha * x`` in one pass over memory. NumPy's ``y -= lr * g`` makes two (it
+  writes ``lr * g`` to a temporary and reads it back). The optimizers' update (``optim/_axpy.py``).
+* ``ger``: ``A += alpha * x yᵀ``, the outer product. A Linear layer's weight gradient for one
+  row is ``gᵀ x``; NumPy's ``dot`` does it with ``sgemm`` and ``k = 1``, which first scales the
+  whole output by ``beta = 0`` and then adds the product (three passes over the 512×784 result);
+  ``ger`` on zeroed memory makes two (``ops/linalg.py``).
+
+Both are found by name with ``ctypes``; when NumPy was built against another BLAS (conda's MKL,
+a Linux distribution's package) ``AXPY``/``GER`` are empty and callers take their NumPy path.
+"""
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+from typing import Any, Callable
+
+import numpy as np
+
+_ROW_MAJOR = 101  # CBLAS_ORDER.CblasRowMajor
+
+
+def _load() -> tuple[dict[Any, Callable], dict[Any, Callable]]:
+    """``(axpy, ger)``: NumPy's bundled OpenBLAS functions by dtype (float32 and float64), or
+    two empty dicts when there is no such library."""
+    folder = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(folder, "*openblas*"))):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        axpy, ger = {}, {}
+        for dtype, letter, scalar in ((np.dtype(np.float32), "s", ctypes.c_float),
+                                      (np.dtype(np.float64), "d", ctypes.c_double)):
+            for prefix in ("scipy_cblas_", "cblas_"):  # NumPy's build renames them (64-bit integers)
+                fn = getattr(lib, f"{prefix}{letter}axpy64_", None)
+                outer = getattr(lib, f"{prefix}{letter}ger64_", None)
+                if fn is not None and outer is not None:
+                    fn.argtypes = [ctypes.c_int64, scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                                   ctypes.c_int64]
+                    fn.restype = None
+                    outer.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, scalar, ctypes.c_void_p,
+                                      ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                                      ctypes.c_int64]
+                    outer.restype = None
+                    axpy[dtype], ger[dtype] = fn, outer
+                    break
+        if len(axpy) == 2:
+            return axpy, ger
+    return {}, {}
+
+
+AXPY, GER = _load()
+
+
+def outer(x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    """``x yᵀ`` for 1-D NumPy arrays of one float dtype, through ``ger`` on zeroed memory; None
+    when the fast path does not apply (no OpenBLAS, another dtype, a non-finite value).
+
+    Non-finite values go to NumPy: a BLAS may skip the multiply where an element is zero, and
+    ``inf * 0`` must still give NaN there (IEEE, and PyTorch). Each product is rounded once, as
+    in ``dot``: the results are equal to the bit. Measured (512×784, float32, one thread, median
+    of 30 interleaved rounds): 107 µs, ``dot`` 126 µs; 512×512: 68 vs 92 µs."""
+    dtype = x.dtype
+    fn = GER.get(dtype)
+    if fn is None or y.dtype != dtype or x.ndim != 1 or y.ndim != 1 or x.strides[0] <= 0 or y.strides[0] <= 0 \
+            or x.strides[0] % dtype.itemsize or y.strides[0] % dtype.itemsize:
+        return None
+    if not np.isfinite(x.sum() + y.sum()):  # (any inf or NaN makes the sum non-finite; so may an overflow)
+        return None
+    rows, cols = x.shape[0], y.shape[0]
+    out = np.zeros((rows, cols), dtype=dtype)
+    if rows and cols:
+        fn(_ROW_MAJOR, rows, cols, 1.0, x.ctypes.data, x.strides[0] // dtype.itemsize,
+           y.ctypes.data, y.strides[0] // dtype.itemsize, out.ctypes.data, cols)
+    return out
