@@ -114,6 +114,40 @@ def paired_ratio(mine: dict[str, Any], reference: dict[str, Any]) -> dict[str, A
     return {"median": statistics.median(ratios), "q1": q1, "q3": q3, "rounds": len(ratios)}
 
 
+class GcMeter:
+    """Time spent in CPython's cyclic garbage collector while the meter is installed (``with``).
+
+    Every Python object that can hold references (a Tensor, a graph node, a tuple of them) is
+    tracked by the collector; a young-generation collection runs after every ~700 new tracked
+    objects, and a full one whenever the objects that survived grew by a quarter. A graph of
+    Python nodes keeps its objects alive until backward, so it pays for collections that torch's
+    C++ graph never causes. ``seconds``/``collections`` are per generation (0, 1, 2 = full)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            generation = info["generation"]
+            self.seconds[generation] += time.perf_counter() - self._started
+            self.collections[generation] += 1
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds)
+
+    def __enter__(self) -> "GcMeter":
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 @dataclass
 class Budget:
     """How long to measure: ``warmup`` untimed calls each, then at least ``min_rounds`` rounds,
@@ -138,15 +172,26 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
     next, doubling its time. A real program does not switch libraries at every step, so we let
     the other library's threads go to sleep first. ``pause`` is 0 where thread pools don't clash
     (the GPU).
+
+    Each result also has ``gc``: the garbage collector's time during the timed calls (mean per
+    call, share of the time, full collections), which the medians hide when it comes in rare
+    long pauses.
     """
     keys = list(steps)
     clock = time.perf_counter
+    meter = GcMeter()
+    in_gc = {key: [0.0, 0] for key in keys}  # seconds, full collections, over the timed calls
 
-    def timed(key: str) -> float:
+    def timed(key: str, counted: bool = False) -> float:
+        gc_before, full_before = meter.total, meter.collections[2]
         t0 = clock()
         steps[key]()
         syncs[key]()
-        return clock() - t0
+        elapsed = clock() - t0
+        if counted:
+            in_gc[key][0] += meter.total - gc_before
+            in_gc[key][1] += meter.collections[2] - full_before
+        return elapsed
 
     estimate = {}
     for key in keys:
@@ -157,17 +202,24 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
     rounds_of: dict[str, list[float]] = {key: [] for key in keys}  # each round's block median
     start = clock()
     rounds = 0
-    while rounds < budget.min_rounds or (rounds < budget.max_rounds and clock() - start < budget.seconds):
-        shift = rounds % len(keys)  # rotate who goes first, so no contender always follows another
-        for key in keys[shift:] + keys[:shift]:
-            if pause:
-                time.sleep(pause)  # the previous contender's BLAS/OpenMP threads stop spinning
-            timed(key)  # untimed: wakes this contender's own thread pool
-            this_block = [timed(key) for _ in range(block[key])]
-            times[key] += this_block
-            rounds_of[key].append(statistics.median(this_block))
-        rounds += 1
-    return {key: summarize(values, rounds_of[key]) for key, values in times.items()}
+    with meter:
+        while rounds < budget.min_rounds or (rounds < budget.max_rounds and clock() - start < budget.seconds):
+            shift = rounds % len(keys)  # rotate who goes first, so no contender always follows another
+            for key in keys[shift:] + keys[:shift]:
+                if pause:
+                    time.sleep(pause)  # the previous contender's BLAS/OpenMP threads stop spinning
+                timed(key)  # untimed: wakes this contender's own thread pool
+                this_block = [timed(key, counted=True) for _ in range(block[key])]
+                times[key] += this_block
+                rounds_of[key].append(statistics.median(this_block))
+            rounds += 1
+    results = {}
+    for key, values in times.items():
+        results[key] = summarize(values, rounds_of[key])
+        seconds, full = in_gc[key]
+        results[key]["gc"] = {"mean_s_per_call": seconds / len(values), "share": seconds / sum(values),
+                              "full_collections": full, "calls": len(values)}
+    return results
 
 
 # ---------------------------------------------------------------------------------------- progress

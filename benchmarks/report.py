@@ -78,11 +78,12 @@ def mlp_table(rows: list[dict], device: str) -> str:
 
 
 def overhead_table(rows: list[dict]) -> str:
-    header = ["contender", "ops", "forward µs/op", "backward µs/op", "total µs/op", "IQR total µs/op", "vs torch"]
+    header = ["contender", "ops", "forward µs/op", "backward µs/op", "total µs/op", "IQR total µs/op",
+              "GC µs/op (mean)", "vs torch"]
     lines = [[r["label"], str(r["ops"]), f"{r['forward_us_per_op']:.2f}", f"{r['backward_us_per_op']:.2f}",
               f"{r['us_per_op']:.2f}",
               f"{r['total']['q1_s'] / r['ops'] * 1e6:.2f}–{r['total']['q3_s'] / r['ops'] * 1e6:.2f}",
-              _paired(r, "vs_torch")] for r in rows]
+              f"{r['gc_us_per_op']:.2f}" if "gc_us_per_op" in r else "", _paired(r, "vs_torch")] for r in rows]
     return _table(header, lines)
 
 
@@ -94,9 +95,10 @@ def linear_table(rows: list[dict]) -> str:
 
 
 def graph_table(rows: list[dict]) -> str:
-    header = ["contender", "nodes", "build", "backward", "backward µs/node", "build vs torch", "backward vs torch",
-              "full GCs (build/backward, all repeats)"]
-    lines = [[r["label"], f"{r['nodes']:,}", fmt_time(r["build"]["median_s"]), fmt_time(r["backward"]["median_s"]),
+    header = ["contender", "nodes", "build", "of it GC", "build µs/node w/o GC", "backward", "backward µs/node",
+              "build vs torch", "backward vs torch", "full GCs (build/backward, all repeats)"]
+    lines = [[r["label"], f"{r['nodes']:,}", fmt_time(r["build"]["median_s"]), fmt_time(r.get("build_gc_s", 0.0)),
+              f"{r.get('build_without_gc_us_per_node', float('nan')):.2f}", fmt_time(r["backward"]["median_s"]),
               f"{r['backward_us_per_node']:.2f}", _ratio(r.get("build_vs_torch")), _ratio(r.get("vs_torch")),
               f"{r['full_gc_collections']['build']}/{r['full_gc_collections']['backward']}"] for r in rows]
     return _table(header, lines)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import floor
-from .harness import Budget, Contender, fmt_time, progress, summarize, switch_pause, time_interleaved
+from .harness import Budget, Contender, GcMeter, fmt_time, progress, summarize, switch_pause, time_interleaved
 
 MLP_SIZES = (784, 512, 512, 10)
 LR = 0.01
@@ -276,7 +276,8 @@ def run_overhead(contenders: list[Contender], device: str, config: Config) -> li
                      "total": total, "forward": forward,
                      "us_per_op": total["median_s"] / n_ops * 1e6,
                      "forward_us_per_op": forward["median_s"] / n_ops * 1e6,
-                     "backward_us_per_op": (total["median_s"] - forward["median_s"]) / n_ops * 1e6})
+                     "backward_us_per_op": (total["median_s"] - forward["median_s"]) / n_ops * 1e6,
+                     "gc_us_per_op": total["gc"]["mean_s_per_call"] / n_ops * 1e6})
     progress(f"  overhead {device}: " + ", ".join(f"{r['label']} {r['us_per_op']:.1f} µs/op" for r in rows))
     return rows
 
@@ -447,6 +448,7 @@ def run_graph(contenders: list[Contender], device: str, config: Config) -> list[
         build_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
         backward_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
         gc_counts = {c.key: [0, 0] for c in frameworks}  # full GC collections in build, in backward
+        gc_seconds: dict[str, list[list[float]]] = {c.key: [[], []] for c in frameworks}  # per repeat
         for repeat in range(config.graph_repeats):
             order = frameworks[repeat % len(frameworks):] + frameworks[:repeat % len(frameworks)]
             for c in order:
@@ -455,28 +457,37 @@ def run_graph(contenders: list[Contender], device: str, config: Config) -> list[
                 w = as_input(c, np.full(width, 0.999, dtype=np.float32), requires_grad=True)
                 gc.collect()
                 time.sleep(switch_pause(device))
-                full_collections = gc.get_stats()[2]["collections"]
-                t0 = time.perf_counter()
-                y = build_chain(c.fw, x, w, nodes)
-                c.sync()
-                t1 = time.perf_counter()
-                collections_in_build = gc.get_stats()[2]["collections"] - full_collections
-                y.backward()
-                c.sync()
-                t2 = time.perf_counter()
+                with GcMeter() as meter:
+                    t0 = time.perf_counter()
+                    y = build_chain(c.fw, x, w, nodes)
+                    c.sync()
+                    t1 = time.perf_counter()
+                    in_build, full_in_build = meter.total, meter.collections[2]
+                    y.backward()
+                    c.sync()
+                    t2 = time.perf_counter()
                 del y
                 build_times[c.key].append(t1 - t0)
                 backward_times[c.key].append(t2 - t1)
                 # CPython's cyclic GC scans every live graph object in a full collection: with
                 # 100k Python-object nodes that is a visible, size-dependent cost (torch's graph
                 # lives in C++, out of the GC's sight).
-                gc_counts[c.key][0] += collections_in_build
-                gc_counts[c.key][1] += gc.get_stats()[2]["collections"] - full_collections - collections_in_build
+                gc_counts[c.key][0] += full_in_build
+                gc_counts[c.key][1] += meter.collections[2] - full_in_build
+                gc_seconds[c.key][0].append(in_build)
+                gc_seconds[c.key][1].append(meter.total - in_build)
         for c in frameworks:
             backward = summarize(backward_times[c.key])
+            build = summarize(build_times[c.key])
+            gc_build = float(np.median(gc_seconds[c.key][0]))
             rows.append({"contender": c.name, "device": device, "kind": c.kind, "label": c.label,
-                         "nodes": nodes, "width": width, "build": summarize(build_times[c.key]),
+                         "nodes": nodes, "width": width, "build": build,
                          "backward": backward, "backward_us_per_node": backward["median_s"] / nodes * 1e6,
+                         "build_us_per_node": build["median_s"] / nodes * 1e6,
+                         # the build without the collector's time: what the framework's own code costs
+                         "build_gc_s": gc_build, "backward_gc_s": float(np.median(gc_seconds[c.key][1])),
+                         "build_without_gc_us_per_node": float(np.median(
+                             [b - g for b, g in zip(build_times[c.key], gc_seconds[c.key][0])])) / nodes * 1e6,
                          "full_gc_collections": {"build": gc_counts[c.key][0], "backward": gc_counts[c.key][1],
                                                  "repeats": config.graph_repeats}})
         progress(f"  graph {device} {nodes} nodes: " + ", ".join(

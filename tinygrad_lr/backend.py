@@ -203,15 +203,14 @@ def reshape_view(array: Any, shape: tuple[int, ...]) -> Any:
 
 
 def erf_family(xp: ModuleType, name: str, array: Any) -> Any:
-    """``erf``/``erfc``/``erfinv`` of an array in its own dtype. NumPy has no error function: on the CPU this
-    calls Python's ``math.erf``/``math.erfc`` (correctly rounded in float64) per element; CuPy
-    has vectorised kernels in ``cupyx.scipy.special``."""
+    """``erf``/``erfc``/``erfinv`` of an array in its own dtype. NumPy has no error function: on the CPU
+    ``_erf`` evaluates Cody's rational approximations on whole arrays; CuPy has vectorised
+    kernels in ``cupyx.scipy.special``."""
     if xp is np:
-        import math
         if name == "erfinv":
             return _erfinv_numpy(array)
-        values = np.frompyfunc(getattr(math, name), 1, 1)(array.astype(np.float64))
-        return np.asarray(values, dtype=np.float64).astype(array.dtype, copy=False)
+        from ._erf import erf_and_erfc
+        return erf_and_erfc(np.asarray(array), name)
     import cupyx.scipy.special
     return getattr(cupyx.scipy.special, name)(array)
 
