@@ -106,8 +106,8 @@ class BackwardCFunction(FunctionCtx, Op):
             tensor_grads.append(None if g is None else g._data)
         return tuple(tensor_grads)
 
-    def release(self) -> None:
-        super().release()
+    def release(self, edges: list | None = None) -> None:
+        super().release(edges)
         self._to_save = ()
 
 

@@ -263,13 +263,16 @@ class Op(Node):
             names["_saved_result"] = _wrap(arrays[0], parents[0].device if parents else None, False, None, self.xp)
         return names
 
-    def release(self) -> None:
+    def release(self, edges: list | None = None) -> None:
         """Free what backward needed: the saved arrays and the input tensors (their data). The
         edges to the next nodes stay, as in PyTorch, so the graph can still be walked (torchviz's
-        ``make_dot(loss)`` after ``loss.backward()``) without holding any intermediate array."""
+        ``make_dot(loss)`` after ``loss.backward()``) without holding any intermediate array.
+        ``edges``: the engine's, one per input, when it found them all on its way."""
         attributes = getattr(self, "__dict__", None)  # (every op class has one; the base Op has slots)
         parents = self.parents
-        if attributes is not None and parents:
+        if attributes is not None and edges is not None and len(edges) == len(parents) and not self.number_inputs:
+            attributes["_edges"] = tuple(edges)
+        elif attributes is not None and parents:
             # next_functions, inlined and made lighter for the common case (no in-place history, one
             # output): this runs once per node in every backward. An edge (fn, 0) is kept as fn alone
             # and None stands for (None, 0); next_functions makes the pairs when a tool asks. The

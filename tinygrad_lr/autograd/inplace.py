@@ -289,10 +289,10 @@ class CopySlices(Op):
             unbroadcast(old_values, positions.shape).reshape(-1)
         return (flat.reshape(out_grad.shape),) + grads[:index] + grads[index + 1:]
 
-    def release(self) -> None:
+    def release(self, edges: list | None = None) -> None:
         if len(self.saved) == 3 and self.saved[1] is not None:
             self.saved[1].release()
-        super().release()
+        super().release(edges)
 
 
 class AsStrided(Op):
