@@ -452,9 +452,12 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return (b, a) if reverse else (a, b)
 
     def _binary(self, op: Any, other: Any, reverse: bool = False) -> "Tensor":
-        pair = self._operands(other, reverse)
-        if pair is NotImplemented:
-            return NotImplemented
+        if type(other) is Tensor and other._data.dtype == self._data.dtype:  # the common case, inline
+            pair = (other, self) if reverse else (self, other)
+        else:
+            pair = self._operands(other, reverse)
+            if pair is NotImplemented:
+                return NotImplemented
         try:
             return op.apply(*pair)
         except ValueError:
@@ -669,6 +672,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     # -------------------------------------------------------------------------- unary math ops
     def _float_input(self) -> "Tensor":
         """Integer inputs of exp/log/sigmoid/... compute in the default float dtype, as in PyTorch."""
+        if self._data.dtype.kind == "f":  # (the dtype property maps NumPy's dtype: skip it when we can)
+            return self
         return self if self.dtype.is_floating_point else self.to(dtypes.get_default_dtype())
 
     def exp(self) -> "Tensor":
