@@ -245,6 +245,41 @@ def micrograd_chain(n_ops: int, forward_times: list[float]) -> Callable[[], Any]
     return step
 
 
+def numpy_floor_chain(xp: Any, n_ops: int, sync: Callable[[], None], forward_times: list[float]) -> Callable[[], Any]:
+    """The same chain written by hand on one-element NumPy/CuPy arrays: the forward keeps what the
+    backward needs, the backward applies each local derivative in reverse and sums w's gradient
+    over its uses. The array calls a framework cannot avoid, and nothing else: its time is the
+    array library's own per-call cost (~0.4-0.8 µs per NumPy call on one element)."""
+    x = xp.asarray([0.5], dtype=xp.float32)
+    w = xp.asarray([0.9], dtype=xp.float32)
+    clock = time.perf_counter
+
+    def step() -> Any:
+        t0 = clock()
+        inputs, outputs = [], []  # y before each multiply, tanh's output
+        y = x
+        for _ in range(n_ops // 4):
+            inputs.append(y)
+            y = y * w
+            y = y + 0.25
+            y = xp.tanh(y)
+            outputs.append(y)
+            y = -y
+        sync()
+        forward_times.append(clock() - t0)
+        grad = xp.ones_like(y)
+        grad_w = xp.zeros_like(w)
+        for y_in, t in zip(reversed(inputs), reversed(outputs)):
+            grad = -grad                # d(-t)/dt = -1
+            grad = grad * (1 - t * t)   # d tanh(a)/da = 1 - tanh²
+            grad_w = grad_w + grad * y_in  # d(y w)/dw = y (+ 0.25 passes the gradient through)
+            grad = grad * w             # d(y w)/dy = w
+        sync()
+        return grad, grad_w
+
+    return step
+
+
 def micrograd_contender(device: str) -> Contender | None:
     """micrograd as a per-op contender (CPU only, when it is installed)."""
     if device != "cpu":
@@ -261,6 +296,11 @@ def run_overhead(contenders: list[Contender], device: str, config: Config) -> li
     n_ops = config.overhead_ops
     forward_times: dict[str, list[float]] = {c.key: [] for c in frameworks}
     steps = {c.key: overhead_chain(c.fw, c.device, n_ops, c.sync, forward_times[c.key]) for c in frameworks}
+    for floor_contender in [c for c in contenders if c.kind == "floor"]:
+        frameworks.append(floor_contender)
+        forward_times[floor_contender.key] = []
+        steps[floor_contender.key] = numpy_floor_chain(floor_contender.fw, n_ops, floor_contender.sync,
+                                                       forward_times[floor_contender.key])
     pure = micrograd_contender(device)
     if pure is not None:
         frameworks.append(pure)

@@ -58,11 +58,29 @@ def test_every_workload_has_figures_for_every_contender(quick_run: tuple[dict, s
         assert row["n"] >= 3
         assert row["vs_torch"] > 0 and row["vs_floor"] > 0
     pure_python = {"micrograd"} if importlib.util.find_spec("micrograd") else set()
-    assert {r["contender"] for r in w["overhead"]["rows"]} == {"tinygrad_lr", "torch"} | pure_python
+    assert {r["contender"] for r in w["overhead"]["rows"]} == {"tinygrad_lr", "torch", "floor"} | pure_python
     for row in w["overhead"]["rows"]:
         assert row["ops"] == 1000 and row["us_per_op"] > 0 and row["forward_us_per_op"] > 0
+        assert row["gc_us_per_op"] >= 0 and 0 <= row["total"]["gc"]["share"] <= 1
     assert {r["contender"] for r in w["linear"]["rows"]} == {"tinygrad_lr", "torch", "floor"}
     assert all(r["gflops"] > 0 for r in w["linear"]["rows"])
+
+
+def test_the_per_op_floor_computes_the_chains_gradients() -> None:
+    """The per-op NumPy floor is the chain's forward and backward by hand: same values as torch."""
+    import numpy as np
+    import torch
+
+    from benchmarks.workloads import numpy_floor_chain
+    grad_x, grad_w = numpy_floor_chain(np, 40, lambda: None, [])()
+    x = torch.tensor([0.5], requires_grad=True)
+    w = torch.tensor([0.9], requires_grad=True)
+    y = x
+    for _ in range(10):
+        y = -((y * w + 0.25).tanh())
+    y.backward()
+    np.testing.assert_allclose(grad_x, x.grad.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(grad_w, w.grad.numpy(), rtol=1e-5)
 
 
 def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, str]) -> None:
@@ -72,6 +90,8 @@ def test_graph_backward_reports_scaling_and_memory(quick_run: tuple[dict, str, s
     assert {(r["contender"], r["nodes"]) for r in rows} == {(c, n) for c in ("tinygrad_lr", "torch") for n in sizes}
     ours = next(r for r in rows if r["contender"] == "tinygrad_lr" and r["nodes"] == sizes[-1])
     assert set(ours["full_gc_collections"]) == {"build", "backward", "repeats"}
+    assert 0 <= ours["build_gc_s"] < ours["build"]["max_s"] and ours["backward_gc_s"] >= 0
+    assert 0 < ours["build_without_gc_us_per_node"] <= ours["build_us_per_node"]  # b - gc <= b, so their medians too
     memory = ours["memory"]["tracemalloc"]
     assert set(memory) == {"graph_held_bytes", "peak_during_backward_bytes", "after_backward_bytes", "after_del_bytes"}
     assert memory["graph_held_bytes"] > 0
