@@ -2,6 +2,7 @@
 names, warnings and errors against live PyTorch, and module options."""
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -155,3 +156,29 @@ def test_nll_loss_2d_is_deprecated_like_torch():
         with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated"):
             loss = ns.nn.NLLLoss2d(ignore_index=1)
         assert isinstance(loss, ns.nn.NLLLoss) and loss.ignore_index == 1
+
+
+def _loss_inputs(m, name: str) -> tuple:
+    x = m.tensor([[0.2, 0.7, 0.1], [0.5, 0.3, 0.2]])
+    y = m.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    signs = m.tensor([[1.0, -1.0, 1.0], [1.0, 1.0, -1.0]])
+    table = {"CrossEntropyLoss": (x, m.tensor([1, 0])), "NLLLoss": (x, m.tensor([1, 0])),
+             "MultiMarginLoss": (x, m.tensor([1, 0])), "CosineEmbeddingLoss": (x, y, m.tensor([1.0, -1.0])),
+             "MarginRankingLoss": (x[:, 0], x[:, 1], m.tensor([1.0, -1.0])), "TripletMarginLoss": (x, y, y),
+             "TripletMarginWithDistanceLoss": (x, y, y), "GaussianNLLLoss": (x, y, m.ones(2, 3)),
+             "HingeEmbeddingLoss": (x, signs), "SoftMarginLoss": (x, signs),
+             "MultiLabelMarginLoss": (x, m.tensor([[1, -1, 0], [0, 2, -1]]))}
+    return table.get(name, (x, y))
+
+
+@pytest.mark.parametrize("name", sorted(n for n in dir(torch.nn) if n.endswith("Loss") and hasattr(tinygrad_lr.nn, n)
+                                        and "reduction" in inspect.signature(getattr(torch.nn, n)).parameters))
+def test_a_bad_reduction_is_refused_when_the_loss_is_called_as_in_torch(name: str) -> None:
+    """PyTorch's loss modules store any reduction string and refuse a bad one at the call."""
+    outcomes = []
+    for m in (tinygrad_lr, torch):
+        loss = getattr(m.nn, name)(reduction="bogus")  # no error yet
+        with pytest.raises(ValueError) as error:
+            loss(*_loss_inputs(m, name))
+        outcomes.append(str(error.value))
+    assert outcomes[0] == outcomes[1] and outcomes[0].startswith("bogus is not")

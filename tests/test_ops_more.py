@@ -789,3 +789,18 @@ def test_floor_divide_records_a_node_whose_backward_raises_as_torch():
             out.sum().backward()
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_atan2_gradient_at_the_origin_and_on_underflow_is_torchs(dtype: str) -> None:
+    """PyTorch takes 1/(a² + b²) as 0 where it is infinite: gradient 0 at (0, 0), not NaN."""
+    a = np.array([0.0, 1e-30, 1e-200, 0.0, 3.0, np.inf], dtype=dtype)
+    b = np.array([0.0, 0.0, 0.0, 2.0, -4.0, 1.0], dtype=dtype)
+    grads = []
+    for m in (tg, torch):
+        x, y = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        m.atan2(x, y).sum().backward()
+        grads.append((x.grad.numpy(), y.grad.numpy()))
+    for ours, theirs in zip(grads[0], grads[1]):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))

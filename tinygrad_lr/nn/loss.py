@@ -19,7 +19,10 @@ from .module import Module
 class _Loss(Module):
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = _reduction(reduction, size_average, reduce)
+        if size_average is not None or reduce is not None:  # the legacy flags decide (and warn) here
+            self.reduction = _reduction(reduction, size_average, reduce)
+        else:  # checked when the loss is called, as in PyTorch (which stores any string)
+            self.reduction = reduction
 
 
 class _WeightedLoss(_Loss):

@@ -154,7 +154,10 @@ class Atanh(Op):
 
 class Atan2(Op):
     """out = atan2(a, b), the angle of the point (b, a);
-    d/da = b / (a² + b²),  d/db = -a / (a² + b²)"""
+    d/da = b / (a² + b²),  d/db = -a / (a² + b²)
+
+    As in PyTorch, 1 / (a² + b²) is taken as 0 where it is infinite (at the origin, or where a² + b²
+    underflows): the gradient there is 0, not NaN."""
     torch_name = "Atan2Backward0"
 
     def forward(self, a, b):
@@ -163,8 +166,9 @@ class Atan2(Op):
 
     def backward(self, out_grad):
         a, b = self.saved
-        scale = out_grad / (a * a + b * b)
-        return scale * b, -scale * a
+        recip = 1 / (a * a + b * b)
+        recip = self.xp.where(self.xp.isinf(recip), 0, recip).astype(recip.dtype, copy=False)
+        return out_grad * b * recip, out_grad * -a * recip
 
 
 class Hypot(Op):
