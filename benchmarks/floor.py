@@ -35,7 +35,7 @@ def sgd_update(xp: ModuleType, p: Any, g: Any, lr: float) -> None:
     """p -= lr * g: one BLAS axpy pass on NumPy float32/64 when it can, else two passes."""
     axpy = _blas.AXPY.get(p.dtype) if xp is np else None
     if axpy is not None and p.flags.c_contiguous and g.flags.c_contiguous and p.size >= 4096:
-        axpy(p.size, -lr, g.ctypes.data, 1, p.ctypes.data, 1)
+        axpy(p.size, -lr, _blas.address(g), 1, _blas.address(p), 1)
     else:
         g *= lr
         p -= g

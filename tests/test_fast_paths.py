@@ -169,3 +169,12 @@ def test_vectorised_erf_matches_python_math_erf(name: str) -> None:
     assert got32.dtype == np.float32
     np.testing.assert_array_equal(got32, np.asarray(exact(x32.astype(np.float64)), dtype=np.float64).astype(np.float32))
     assert erf_and_erfc(np.array(0.5, dtype=np.float32), name).shape == ()
+
+
+def test_blas_address_is_the_arrays_first_byte_for_every_layout() -> None:
+    from tinygrad_lr._blas import address
+    a = np.arange(20, dtype=np.float32).reshape(4, 5)
+    readonly = a.copy()
+    readonly.flags.writeable = False
+    for view in (a, a.T, a[:, ::2], a[1:], a[::-1], np.broadcast_to(a[0], (3, 5)), readonly, np.zeros(0)):
+        assert address(view) == view.ctypes.data

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._blas import AXPY as _AXPY  # NumPy's bundled OpenBLAS axpy by dtype (empty without one)
+from .._blas import address
 
 _MIN_SIZE = 4096  # below this the ctypes call (~1 µs) costs more than the second pass saves
 
@@ -28,6 +29,6 @@ def add_scaled_(xp: Any, y: Any, alpha: float, x: Any, scratch: Any) -> None:
             and y.dtype in _AXPY and y.size >= _MIN_SIZE and y.shape == x.shape and y.strides == x.strides
             and (y.flags.c_contiguous or y.flags.f_contiguous) and y.flags.writeable
             and not np.may_share_memory(x, y)):
-        _AXPY[y.dtype](y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
+        _AXPY[y.dtype](y.size, alpha, address(x), 1, address(y), 1)
         return
     y += xp.multiply(x, alpha, out=scratch)  # the plain path: two passes
