@@ -159,3 +159,18 @@ def test_users_own_numpy_keeps_warning():
     assert np.geterr() == before
     with pytest.warns(RuntimeWarning, match="divide by zero"):
         np.log(np.zeros(1))
+
+
+@pytest.mark.parametrize("index", ["mask2", "cols_mask", "mask2d", "ellipsis_mask"])
+def test_a_boolean_mask_of_the_wrong_shape_is_refused_in_torchs_words(index: str) -> None:
+    messages = []
+    for m in (tinygrad_lr, torch):
+        x = m.ones(3, 4, 2)
+        make = {"mask2": lambda: x[m.tensor([True, False])],
+                "cols_mask": lambda: x[:, m.tensor([True, False, True])],
+                "mask2d": lambda: x[m.tensor([[True, False, True, False, True]] * 3)],
+                "ellipsis_mask": lambda: x[..., m.tensor([True, False, True])]}[index]
+        with pytest.raises(IndexError) as error:
+            make()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

@@ -93,7 +93,40 @@ def _torch_index_error(error: IndexError, tensor: Any, index: Any) -> IndexError
         return IndexError(message.replace(" for axis ", " for dimension ", 1))
     if message.startswith("too many indices for array"):
         return IndexError(f"too many indices for tensor of dimension {tensor.ndim}")
+    if message.startswith("boolean index did not match indexed array along axis "):
+        axis = int(message.split("along axis ")[1].split(";")[0])
+        mask = _mask_spanning(index, tensor.ndim, axis)
+        if mask is not None:
+            shape, first = mask
+            return IndexError(f"The shape of the mask {list(shape)} at index {axis - first} does not match the "
+                              f"shape of the indexed tensor {list(tensor.shape)} at index {axis}")
     return error
+
+
+def _mask_spanning(index: Any, ndim: int, axis: int) -> tuple[tuple, int] | None:
+    """The shape of the boolean mask in ``index`` that covers dimension ``axis`` of the indexed
+    tensor, and the first dimension it covers (None when it cannot be told)."""
+    items = index if isinstance(index, tuple) else (index,)
+    spans = []
+    for item in items:
+        data = getattr(item, "_data", item)
+        if item is None or isinstance(item, bool):
+            spans.append(0)
+        elif item is Ellipsis:
+            spans.append(None)
+        else:
+            spans.append(data.ndim if getattr(data, "dtype", None) == np.bool_ else 1)
+    if spans.count(None) > 1:
+        return None
+    if None in spans:
+        spans[spans.index(None)] = ndim - sum(n for n in spans if n is not None)
+    first = 0
+    for item, span in zip(items, spans):
+        data = getattr(item, "_data", item)
+        if getattr(data, "dtype", None) == np.bool_ and getattr(data, "ndim", 0) and first <= axis < first + span:
+            return tuple(data.shape), first
+        first += span
+    return None
 
 
 def _basic_index_name(index: Any) -> str:
