@@ -21,22 +21,25 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _register_affine(module: Module, shape: Any, affine: bool, bias: bool, device: Any, dtype: Any) -> None:
-    """γ (``weight``) and β (``bias``, unless ``bias=False``) of ``shape`` when ``affine``; otherwise
-    both are registered as None, as PyTorch does (so they still show in ``named_parameters`` order)."""
-    module.register_parameter("weight", Parameter(empty(shape, device=device, dtype=dtype)) if affine else None)
-    module.register_parameter("bias", Parameter(empty(shape, device=device, dtype=dtype)) if affine and bias else None)
+class _Affine(Module):
+    """What batch, instance, layer and group norm share: an optional γ (``weight``) and β (``bias``),
+    which start at γ = 1 and β = 0, so that the layer starts as a plain normalisation."""
+
+    def _register_affine(self, shape: Any, affine: bool, bias: bool, device: Any, dtype: Any) -> None:
+        """γ and β (unless ``bias=False``) of ``shape`` when ``affine``; otherwise both are registered
+        as None, as PyTorch does (so they still show in ``named_parameters`` order)."""
+        self.register_parameter("weight", Parameter(empty(shape, device=device, dtype=dtype)) if affine else None)
+        self.register_parameter("bias",
+                                Parameter(empty(shape, device=device, dtype=dtype)) if affine and bias else None)
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
 
 
-def _reset_affine(module: Module) -> None:
-    """γ = 1 and β = 0: the layer starts as a plain normalisation."""
-    if module.weight is not None:
-        init.ones_(module.weight)
-    if module.bias is not None:
-        init.zeros_(module.bias)
-
-
-class _NormBase(Module):
+class _NormBase(_Affine):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
                  bias: bool = True) -> None:
@@ -46,7 +49,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        _register_affine(self, num_features, affine, bias, device, dtype)
+        self._register_affine(num_features, affine, bias, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
@@ -65,7 +68,7 @@ class _NormBase(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        _reset_affine(self)
+        super().reset_parameters()
 
     def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
         raise NotImplementedError
@@ -163,7 +166,7 @@ class InstanceNorm3d(_InstanceNorm):
     spatial_dims = 3
 
 
-class LayerNorm(Module):
+class LayerNorm(_Affine):
     """Normalise every sample over its last dims (``normalized_shape``); γ and β have that shape."""
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
@@ -174,11 +177,8 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        _register_affine(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
+        self._register_affine(self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -216,7 +216,7 @@ class RMSNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-class GroupNorm(Module):
+class GroupNorm(_Affine):
     """Normalise each of ``num_groups`` channel groups of every sample; γ and β per channel."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
@@ -228,11 +228,8 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        _register_affine(self, num_channels, affine, bias, device, dtype)
+        self._register_affine(num_channels, affine, bias, device, dtype)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
