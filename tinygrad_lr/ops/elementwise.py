@@ -314,6 +314,17 @@ class LeakyRelu(Op):
         return self.xp.where(a > 0, out_grad, out_grad * slope)
 
 
+def _inside(a, low, high):
+    """Where low <= a <= high, bounds included (either may be None: no bound on that side). Clamp
+    passes the gradient through there and nowhere else."""
+    inside = True
+    if low is not None:
+        inside = inside & (a >= low)
+    if high is not None:
+        inside = inside & (a <= high)
+    return inside
+
+
 class Clamp(Op):
     """out = min(max(a, low), high);  d/da = 1 where low <= a <= high (bounds included), else 0"""
     torch_name = "ClampBackward1"
@@ -324,12 +335,7 @@ class Clamp(Op):
 
     def backward(self, out_grad):
         a, low, high = self.saved
-        inside = True
-        if low is not None:
-            inside = inside & (a >= low)
-        if high is not None:
-            inside = inside & (a <= high)
-        return out_grad * inside
+        return out_grad * _inside(a, low, high)
 
 
 class ClampTensor(Op):
@@ -347,17 +353,19 @@ class ClampTensor(Op):
 
     def backward(self, out_grad):
         a, low, high = self.saved
-        inside = True
-        if low is not None:
-            inside = inside & (a >= low)
-        if high is not None:
-            inside = inside & (a <= high)
-        grads = [out_grad * inside]
+        grads = [out_grad * _inside(a, low, high)]
         if low is not None:
             grads.append(out_grad * ((a < low) & (low < high) if high is not None else a < low))
         if high is not None:
             grads.append(out_grad * ((a > high) | (high < low) if low is not None else a > high))
         return tuple(grads)
+
+
+def _to_winner(xp, out_grad, a_wins, tie):
+    """The gradient of max and min: all of it to the input that was picked, half to each on a tie
+    (PyTorch's choice; the true derivative does not exist there)."""
+    share_a = xp.where(a_wins, 1.0, xp.where(tie, 0.5, 0.0)).astype(out_grad.dtype)
+    return out_grad * share_a, out_grad * (1 - share_a)
 
 
 class Maximum(Op):
@@ -370,9 +378,7 @@ class Maximum(Op):
 
     def backward(self, out_grad):
         a, b = self.saved
-        xp = self.xp
-        share_a = xp.where(a > b, 1.0, xp.where(a == b, 0.5, 0.0)).astype(out_grad.dtype)
-        return out_grad * share_a, out_grad * (1 - share_a)
+        return _to_winner(self.xp, out_grad, a > b, a == b)
 
 
 class Minimum(Op):
@@ -385,9 +391,7 @@ class Minimum(Op):
 
     def backward(self, out_grad):
         a, b = self.saved
-        xp = self.xp
-        share_a = xp.where(a < b, 1.0, xp.where(a == b, 0.5, 0.0)).astype(out_grad.dtype)
-        return out_grad * share_a, out_grad * (1 - share_a)
+        return _to_winner(self.xp, out_grad, a < b, a == b)
 
 
 class Where(Op):
