@@ -804,3 +804,31 @@ def test_atan2_gradient_at_the_origin_and_on_underflow_is_torchs(dtype: str) -> 
     for ours, theirs in zip(grads[0], grads[1]):
         np.testing.assert_array_equal(ours, theirs)
         np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+def _edges(t):
+    return [(None if fn is None else fn.name(), nr) for fn, nr in t.grad_fn.next_functions]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_number_divided_by_a_tensor_is_torchs_reciprocal_then_product(dtype: str) -> None:
+    """PyTorch computes 3 / x as x.reciprocal() * 3 (two roundings): the same bits, gradients and graph."""
+    v = np.random.default_rng(3).standard_normal(2000).astype(dtype)
+    results = []
+    for m in (tg, torch):
+        x = m.tensor(v, requires_grad=True)
+        out = 3 / x
+        (out * m.tensor(v)).sum().backward()
+        results.append((out.detach().numpy(), x.grad.numpy(), out.grad_fn.name(), _edges(out)))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    assert results[0][2:] == results[1][2:] == ("MulBackward0", [("ReciprocalBackward0", 0), (None, 0)])
+
+
+@pytest.mark.parametrize("expression", ["2 + x", "2 * x", "x + 2", "2.5 - x", "x - 2", "2 / x", "x / 2"])
+def test_a_python_number_operand_has_torchs_edges(expression: str) -> None:
+    edges = []
+    for m in (tg, torch):
+        x = m.ones(3, requires_grad=True)
+        edges.append(_edges(eval(expression)))
+    assert edges[0] == edges[1]

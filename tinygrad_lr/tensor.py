@@ -468,7 +468,8 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return self._binary(E.Add, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return self._binary(E.Add, other, reverse=True)
+        # PyTorch runs ``2 + x`` as ``x + 2`` (the same value): the node's first input is the tensor
+        return self._binary(E.Add, other, reverse=not isinstance(other, numbers.Number))
 
     def __sub__(self, other: Any) -> "Tensor":
         self._check_bool_subtraction(other)
@@ -489,15 +490,19 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return self._binary(E.Mul, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return self._binary(E.Mul, other, reverse=True)
+        return self._binary(E.Mul, other, reverse=not isinstance(other, numbers.Number))  # as __radd__
 
     def __truediv__(self, other: Any) -> "Tensor":
         a, b = self._true_division_operands(other)
         return E.Div.apply(a, b)
 
     def __rtruediv__(self, other: Any) -> "Tensor":
+        if isinstance(other, numbers.Number):
+            # PyTorch computes ``3 / x`` as ``x.reciprocal() * 3``: two roundings, so its last bit can
+            # differ from a true division, and the graph is MulBackward0 over ReciprocalBackward0
+            return self.reciprocal() * other
         a, b = self._true_division_operands(other)
-        return _named(E.Div.apply(b, a), "MulBackward0")  # PyTorch: number * reciprocal(tensor)
+        return _named(E.Div.apply(b, a), "MulBackward0")
 
     def _true_division_operands(self, other: Any) -> tuple["Tensor", "Tensor"]:
         a, b = self._operands(other)

@@ -110,7 +110,7 @@ class Reciprocal(Op):
 
     def backward(self, out_grad):
         (out,) = self.saved
-        return -out_grad * out * out
+        return -out_grad * (out * out)  # PyTorch's order of the products (derivatives.yaml): same last bit
 
 
 class Trunc(Op):
