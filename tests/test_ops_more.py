@@ -825,7 +825,8 @@ def test_number_divided_by_a_tensor_is_torchs_reciprocal_then_product(dtype: str
     assert results[0][2:] == results[1][2:] == ("MulBackward0", [("ReciprocalBackward0", 0), (None, 0)])
 
 
-@pytest.mark.parametrize("expression", ["2 + x", "2 * x", "x + 2", "2.5 - x", "x - 2", "2 / x", "x / 2"])
+@pytest.mark.parametrize("expression", ["2 + x", "2 * x", "x + 2", "2.5 - x", "x - 2", "2 / x", "x / 2", "x // 0.7",
+                                        "x % 1.5", "x ** 2", "2 ** x"])
 def test_a_python_number_operand_has_torchs_edges(expression: str) -> None:
     edges = []
     for m in (tg, torch):

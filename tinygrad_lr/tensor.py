@@ -513,7 +513,10 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
     def __floordiv__(self, other: Any) -> "Tensor":
         a, b = self._operands(other)
         E.check_integer_divisor(b._data)
-        return BM.FloorDivide.apply(a, b)  # (backward through it raises, as in PyTorch)
+        out = BM.FloorDivide.apply(a, b)  # (backward through it raises, as in PyTorch)
+        if isinstance(other, numbers.Number) and out.grad_fn is not None:
+            out.grad_fn.number_inputs = (1,)  # floor_divide by a number: PyTorch's node lists only the tensor
+        return out
 
     def __mod__(self, other: Any) -> "Tensor":
         out = self._binary(E.Remainder, other)
