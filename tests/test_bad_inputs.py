@@ -174,3 +174,14 @@ def test_a_boolean_mask_of_the_wrong_shape_is_refused_in_torchs_words(index: str
             make()
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("name, shape", [("CircularPad1d", (2,)), ("CircularPad1d", (1, 1, 1, 3)),
+                                         ("CircularPad2d", (1, 1, 1, 2, 3)), ("CircularPad3d", (1, 2, 3))])
+def test_circular_pads_check_the_input_rank_first_as_torch(name: str, shape: tuple) -> None:
+    messages = []
+    for m in (tinygrad_lr, torch):
+        with pytest.raises(ValueError) as error:
+            getattr(m.nn, name)(1)(m.ones(*shape))
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

@@ -104,14 +104,24 @@ class ReplicationPad3d(_PadNd):
     mode, dims = "replicate", 3
 
 
-class CircularPad1d(_PadNd):
+class _CircularPadNd(_PadNd):
+    """PyTorch's circular pads check the input's rank first (a batch of ``dims``-D signals, or one)."""
+    mode = "circular"
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        if input.ndim not in (self.dims + 1, self.dims + 2):
+            raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {input.ndim}D input)")
+        return super().forward(input)
+
+
+class CircularPad1d(_CircularPadNd):
     """Wrap the last dim around: 2 3 | 0 1 2 3 | 0 1."""
-    mode, dims = "circular", 1
+    dims = 1
 
 
-class CircularPad2d(_PadNd):
-    mode, dims = "circular", 2
+class CircularPad2d(_CircularPadNd):
+    dims = 2
 
 
-class CircularPad3d(_PadNd):
-    mode, dims = "circular", 3
+class CircularPad3d(_CircularPadNd):
+    dims = 3
