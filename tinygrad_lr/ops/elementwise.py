@@ -58,8 +58,8 @@ class Div(Op):
 
     def backward(self, out_grad):
         b, out = self.saved
-        grad_a = out_grad / b
-        return grad_a, -grad_a * out
+        # PyTorch's products in its order, -g · ((a / b) / b), so that the last bit agrees (a / b is out)
+        return out_grad / b, -out_grad * (out / b)
 
 
 class _Stepwise(Op):

@@ -66,9 +66,12 @@ class Amax(Op):
 
     def backward(self, out_grad):
         a, out, dims, keepdim = self.saved
-        hits = (a == out).astype(out_grad.dtype)
-        share = hits / hits.sum(axis=dims, keepdims=True)
-        return share * _expand_back(self.xp, out_grad, a.shape, dims, keepdim)
+        hits = a == out
+        count = hits.sum(axis=dims, keepdims=True).astype(out_grad.dtype)  # (an int64 count would promote)
+        share = _expand_back(self.xp, out_grad, a.shape, dims, keepdim) / count  # g / k: PyTorch's rounding
+        if self.name() in ("MaxBackward1", "MinBackward1"):  # max(): g / k written into zeros (+0 elsewhere)
+            return self.xp.where(hits, share, 0).astype(share.dtype, copy=False)
+        return share * hits  # amax/amin: (g / k) · mask, as PyTorch's scale_grad_by_count
 
 
 def _degrees_of_freedom(shape: tuple[int, ...], dims: tuple[int, ...], correction: int) -> int:
