@@ -5,15 +5,16 @@ correctly rounded but slow: ``erf`` of a 64×3,072 float32 activation (GELU's) t
 takes 7-9 ms here (PyTorch's whole GELU: 0.09 ms, with a float32 approximation).
 Cody ("Rational Chebyshev approximations for the error function", Math. Comp. 1969; the netlib
 ``specfun/erf`` routine) splits |x| into three intervals, each with a ratio of polynomials that
-is accurate to about 18 digits, so float64 arithmetic gives results within an ulp or two:
+is accurate to about 18 digits, so float64 arithmetic gives results within a few ulps:
 
 * |x| ≤ 0.46875:    erf(x)  = x · A(x²) / B(x²)
 * 0.46875 < |x| ≤ 4: erfc(|x|) = e^(−x²) · C(|x|) / D(|x|)
 * |x| > 4:          erfc(|x|) = e^(−x²) / |x| · (1/√π − R(1/x²) / x²),  R = P/Q
 
-and erf = 1 − erfc, erfc(−x) = 2 − erfc(x). e^(−x²) is computed as e^(−s²) · e^(−(|x|−s)(|x|+s))
-with s = |x| rounded down to a multiple of 1/16: x² itself is rounded, and for |x| near 26 an
-error of one ulp in x² would be an error of 26² ulps in e^(−x²); s² is exact.
+and erf = 1 − erfc, erfc(−x) = 2 − erfc(x). For a float64 result e^(−x²) is computed as
+e^(−s²) · e^(−(|x|−s)(|x|+s)) with s = |x| rounded down to a multiple of 1/16: x² itself is
+rounded, and for |x| near 26 an error of one ulp in x² would be an error of 26² ulps in e^(−x²);
+s² is exact. (A float32 result does not need it.)
 
 Every value is computed in float64; float32 (and float16) inputs are rounded once at the end.
 Measured against the correctly rounded ``math.erf``/``math.erfc``: float32 results equal to the
