@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .optimizer import Optimizer, check_hyperparameter, decayed_gradient, lerp_
+from .optimizer import Optimizer, check_adam_hyperparameters, decayed_gradient, lerp_
 
 
 class Adamax(Optimizer):
@@ -20,11 +20,7 @@ class Adamax(Optimizer):
     def __init__(self, params: Iterable[Any], lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        check_hyperparameter("learning rate", lr)
-        check_hyperparameter("epsilon value", eps)
-        check_hyperparameter("beta parameter at index 0", betas[0], upper=1.0)
-        check_hyperparameter("beta parameter at index 1", betas[1], upper=1.0)
-        check_hyperparameter("weight_decay value", weight_decay)
+        check_adam_hyperparameters(lr, eps, betas, weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)

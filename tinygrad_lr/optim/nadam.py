@@ -7,7 +7,7 @@ import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_hyperparameter, decayed_gradient, lerp_
+from .optimizer import Optimizer, check_adam_hyperparameters, check_hyperparameter, decayed_gradient, lerp_
 
 
 class NAdam(Optimizer):
@@ -29,11 +29,7 @@ class NAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
-        check_hyperparameter("learning rate", lr)
-        check_hyperparameter("epsilon value", eps)
-        check_hyperparameter("beta parameter at index 0", betas[0], upper=1.0)
-        check_hyperparameter("beta parameter at index 1", betas[1], upper=1.0)
-        check_hyperparameter("weight_decay value", weight_decay)
+        check_adam_hyperparameters(lr, eps, betas, weight_decay)
         check_hyperparameter("momentum_decay value", momentum_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,

@@ -48,6 +48,16 @@ def check_hyperparameter(name: str, value: Any, upper: float | None = None) -> N
         raise ValueError(f"Invalid {name}: {value}")
 
 
+def check_adam_hyperparameters(lr: float, eps: float, betas: tuple[float, float], weight_decay: float) -> None:
+    """The checks Adam, AdamW, Adamax, NAdam and RAdam share, in PyTorch's order (which decides the
+    message when several values are bad): lr, eps, each beta in [0, 1), weight_decay."""
+    check_hyperparameter("learning rate", lr)
+    check_hyperparameter("epsilon value", eps)
+    check_hyperparameter("beta parameter at index 0", betas[0], upper=1.0)
+    check_hyperparameter("beta parameter at index 1", betas[1], upper=1.0)
+    check_hyperparameter("weight_decay value", weight_decay)
+
+
 def lerp_(xp: Any, start: Any, end: Any, weight: float, scratch: Any) -> None:
     """``start += weight * (end - start)`` on arrays, in place, computed as PyTorch's ``lerp_`` does.
 

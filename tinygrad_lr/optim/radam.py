@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .optimizer import Optimizer, check_hyperparameter, decayed_gradient, lerp_
+from .optimizer import Optimizer, check_adam_hyperparameters, decayed_gradient, lerp_
 
 
 class RAdam(Optimizer):
@@ -25,11 +25,7 @@ class RAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
-        check_hyperparameter("learning rate", lr)
-        check_hyperparameter("epsilon value", eps)
-        check_hyperparameter("beta parameter at index 0", betas[0], upper=1.0)
-        check_hyperparameter("beta parameter at index 1", betas[1], upper=1.0)
-        check_hyperparameter("weight_decay value", weight_decay)
+        check_adam_hyperparameters(lr, eps, betas, weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
                         capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
                         differentiable=differentiable)
