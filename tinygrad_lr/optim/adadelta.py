@@ -36,13 +36,9 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             lr, rho, eps = float(group["lr"]), float(group["rho"]), float(group["eps"])
             weight_decay, maximize = float(group["weight_decay"]), group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, _ in self._params_with_grad(group, square_avg=True, acc_delta=True):
                 param, xp = p._data, p._xp
                 scratch, grad_out, delta = self._scratch(p, 3)
-                state = self._param_state(p, square_avg=True, acc_delta=True)
-                state["step"]._data += 1
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=grad_out)
                 square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
                 square_avg *= rho

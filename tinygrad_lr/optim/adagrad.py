@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-import numpy as np
-
-from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
@@ -35,8 +32,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = Tensor._wrap(np.zeros((), dtype=get_default_dtype().np))
+                state = self._param_state(p)
                 state["sum"] = Tensor._wrap(p._xp.full_like(p._data, initial_accumulator_value), p.device)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -44,14 +40,9 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
             weight_decay, maximize = float(group["weight_decay"]), group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group):  # the state is made in __init__
                 param, xp = p._data, p._xp
                 scratch, grad_out = self._scratch(p, 2)
-                state = self.state[p]
-                state["step"]._data += 1
-                step = float(state["step"]._data)
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=grad_out)
                 clr = lr / (1 + (step - 1) * lr_decay)
                 state_sum = state["sum"]._data

@@ -30,14 +30,9 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
             beta1, beta2 = (float(b) for b in group["betas"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group, exp_avg=True, exp_inf=True):
                 param, xp = p._data, p._xp
                 scratch, grad_out = self._scratch(p, 2)
-                state = self._param_state(p, exp_avg=True, exp_inf=True)
-                state["step"]._data += 1
-                step = float(state["step"]._data)
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, group["maximize"], out=grad_out)
                 exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
                 lerp_(xp, exp_avg, grad, 1 - beta1, scratch)

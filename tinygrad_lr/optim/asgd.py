@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-import numpy as np
-
 from ..dtypes import get_default_dtype
-from ..tensor import Tensor
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
 
@@ -32,27 +29,13 @@ class ASGD(Optimizer):
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
-    def _state(self, p: Tensor, lr: float) -> dict[str, Any]:
-        state = self.state[p]
-        if not state:
-            scalar = get_default_dtype().np
-            state["step"] = Tensor._wrap(np.zeros((), dtype=scalar))
-            state["eta"] = Tensor._wrap(np.asarray(lr, dtype=scalar))
-            state["mu"] = Tensor._wrap(np.ones((), dtype=scalar))
-            state["ax"] = Tensor._wrap(p._xp.zeros_like(p._data), p.device)
-        return state
-
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, lambd, alpha, t0 = float(group["lr"]), float(group["lambd"]), float(group["alpha"]), group["t0"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group, {"eta": lr, "mu": 1.0}, ax=True):
                 param, xp = p._data, p._xp
                 scratch, grad_out = self._scratch(p, 2)
-                state = self._state(p, lr)
-                state["step"]._data += 1
                 grad = decayed_gradient(xp, param, p.grad._data, float(group["weight_decay"]), group["maximize"],
                                         out=grad_out)
                 eta = float(state["eta"]._data)
@@ -63,7 +46,6 @@ class ASGD(Optimizer):
                     ax += xp.multiply(xp.subtract(param, ax, out=scratch), mu, out=scratch)
                 else:
                     ax[...] = param
-                step = float(state["step"]._data)
                 # PyTorch builds each new value with torch.as_tensor(float): rounded to the default
                 # dtype even when the state was loaded as float64
                 scalar = get_default_dtype().np.type

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-import numpy as np
-
-from ..dtypes import get_default_dtype
-from ..tensor import Tensor
 from .optimizer import Optimizer, check_adam_hyperparameters, check_hyperparameter, decayed_gradient, lerp_
 
 
@@ -36,30 +32,15 @@ class NAdam(Optimizer):
                         capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def _state(self, p: Tensor) -> dict[str, Any]:
-        state = self.state[p]
-        if not state:
-            scalar = get_default_dtype().np
-            state["step"] = Tensor._wrap(np.zeros((), dtype=scalar))
-            state["mu_product"] = Tensor._wrap(np.ones((), dtype=scalar))
-            state["exp_avg"] = Tensor._wrap(p._xp.zeros_like(p._data), p.device)
-            state["exp_avg_sq"] = Tensor._wrap(p._xp.zeros_like(p._data), p.device)
-        return state
-
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
             beta1, beta2 = (float(b) for b in group["betas"])
             momentum_decay, decoupled = float(group["momentum_decay"]), group["decoupled_weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group, {"mu_product": 1.0}, exp_avg=True, exp_avg_sq=True):
                 param, xp = p._data, p._xp
                 scratch, grad_out, denom = self._scratch(p, 3)
-                state = self._state(p)
-                state["step"]._data += 1
-                step = float(state["step"]._data)
                 bias_correction2 = 1 - beta2 ** step
                 if decoupled and weight_decay != 0:
                     param *= 1 - lr * weight_decay

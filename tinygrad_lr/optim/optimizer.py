@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -176,18 +176,38 @@ class Optimizer:
         with enable_grad():
             return closure()
 
-    def _param_state(self, p: Tensor, **zeros_like: bool) -> dict[str, Any]:
-        """``state[p]``, created on first use with a ``step`` counter and a zero tensor per named buffer.
+    def _param_state(self, p: Tensor, scalars: dict[str, float] | None = None, **zeros_like: bool) -> dict[str, Any]:
+        """``state[p]``, created on first use: a ``step`` counter, then a 0-d tensor per entry of
+        ``scalars`` (holding its starting value), then a zero tensor shaped like ``p`` per named buffer
+        that is wanted. The keys keep that order, which is the order PyTorch's state dicts list them in.
 
-        The counter is a 0-d CPU tensor of the default float dtype, as PyTorch keeps it.
+        The counter and the scalars are 0-d CPU tensors of the default float dtype, as PyTorch keeps them.
         """
         state = self.state[p]
         if not state:
-            state["step"] = Tensor._wrap(np.zeros((), dtype=get_default_dtype().np))
+            scalar = get_default_dtype().np
+            state["step"] = Tensor._wrap(np.zeros((), dtype=scalar))
+            for name, value in (scalars or {}).items():
+                state[name] = Tensor._wrap(np.asarray(value, dtype=scalar))
             for name, wanted in zeros_like.items():
                 if wanted:
                     state[name] = Tensor._wrap(p._xp.zeros_like(p._data), p.device)
         return state
+
+    def _params_with_grad(self, group: dict[str, Any], scalars: dict[str, float] | None = None,
+                          **zeros_like: bool) -> Iterator[tuple[Tensor, dict[str, Any], float]]:
+        """Each parameter of ``group`` that has a gradient, with its state and this step's number.
+
+        The start every update shares: a parameter without a gradient is skipped (no state, no step
+        counted, as in PyTorch); the state is made on first use (see ``_param_state``, which takes
+        ``scalars`` and ``zeros_like``) and its ``step`` counter is advanced before the update runs.
+        """
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self._param_state(p, scalars, **zeros_like)
+            state["step"]._data += 1
+            yield p, state, float(state["step"]._data)
 
     def _scratch(self, p: Tensor, count: int) -> list[Any]:
         """``count`` reusable arrays shaped like ``p`` for a step's intermediate results.

@@ -37,14 +37,9 @@ class RAdam(Optimizer):
             lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
             beta1, beta2 = (float(b) for b in group["betas"])
             decoupled = group["decoupled_weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group, exp_avg=True, exp_avg_sq=True):
                 param, xp = p._data, p._xp
                 scratch, grad_out, update = self._scratch(p, 3)
-                state = self._param_state(p, exp_avg=True, exp_avg_sq=True)
-                state["step"]._data += 1
-                step = float(state["step"]._data)
                 if decoupled and weight_decay != 0:
                     param *= 1 - lr * weight_decay
                 grad = decayed_gradient(xp, param, p.grad._data, 0.0 if decoupled else weight_decay,

@@ -38,13 +38,10 @@ class RMSprop(Optimizer):
             lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
             weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
             centered, maximize = group["centered"], group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, _ in self._params_with_grad(group, square_avg=True, momentum_buffer=momentum > 0,
+                                                      grad_avg=centered):
                 param, xp = p._data, p._xp
                 scratch, grad_out = self._scratch(p, 2)
-                state = self._param_state(p, square_avg=True, momentum_buffer=momentum > 0, grad_avg=centered)
-                state["step"]._data += 1
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=grad_out)
                 square_avg = state["square_avg"]._data
                 square_avg *= alpha

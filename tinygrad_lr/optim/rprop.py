@@ -35,14 +35,10 @@ class Rprop(Optimizer):
         for group in self.param_groups:
             etaminus, etaplus = (float(e) for e in group["etas"])
             step_size_min, step_size_max = (float(s) for s in group["step_sizes"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, _ in self._params_with_grad(group, prev=True):
                 xp = p._xp
-                state = self._param_state(p, prev=True)
-                if "step_size" not in state:
+                if "step_size" not in state:  # after step and prev, as PyTorch's state lists them
                     state["step_size"] = Tensor._wrap(xp.full_like(p._data, float(group["lr"])), p.device)
-                state["step"]._data += 1
                 grad = -p.grad._data if group["maximize"] else p.grad._data.copy()
                 prev, step_size = state["prev"]._data, state["step_size"]._data
                 factor = xp.sign(grad * prev)
