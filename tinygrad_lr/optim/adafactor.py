@@ -51,8 +51,8 @@ class Adafactor(Optimizer):
                         maximize=maximize)
         super().__init__(params, defaults)
 
-    def _state(self, p: Tensor) -> dict[str, Any]:
-        state = self._param_state(p)
+    @staticmethod
+    def _add_second_moment(p: Tensor, state: dict[str, Any]) -> None:
         if len(state) == 1:  # just the step counter: add the factored (or full) second moment
             xp, shape = p._xp, p.shape
             if p.ndim > 1:
@@ -61,22 +61,17 @@ class Adafactor(Optimizer):
                                                 p.device)
             else:
                 state["variance"] = Tensor._wrap(xp.zeros_like(p._data), p.device)
-        return state
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, beta2_decay, d = float(group["lr"]), float(group["beta2_decay"]), float(group["d"])
             weight_decay, (eps1, eps2) = float(group["weight_decay"]), group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, state, step in self._params_with_grad(group):
+                self._add_second_moment(p, state)
                 param, xp = p._data, p._xp
                 if eps1 is None:  # PyTorch takes it from the first parameter of the group, then keeps it
                     eps1 = float(np.finfo(param.dtype).eps)
-                state = self._state(p)
-                state["step"]._data += 1
-                step = float(state["step"]._data)
                 grad = -p.grad._data if group["maximize"] else p.grad._data
                 beta2_complement = step ** beta2_decay
                 rho = min(lr, 1 / (step ** 0.5))
