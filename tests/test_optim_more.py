@@ -206,3 +206,26 @@ def test_reprs_match_torch():
     for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "LBFGS", "Rprop", "Adafactor"):
         assert repr(getattr(tinygrad_lr.optim, name)(_param(tinygrad_lr))) == \
             repr(getattr(torch.optim, name)(_param(torch))), name
+
+
+def test_adagrad_makes_the_state_of_a_group_added_later_as_torch() -> None:
+    import numpy as np
+    import torch
+
+    import tinygrad_lr
+    results = []
+    for m in (tinygrad_lr, torch):
+        a = m.nn.Parameter(m.tensor([1.0, -2.0]))
+        b = m.nn.Parameter(m.tensor([0.5, 3.0]))
+        opt = m.optim.Adagrad([a], lr=0.1, initial_accumulator_value=0.3)
+        opt.add_param_group({"params": [b], "lr": 0.2})
+        for _ in range(2):
+            opt.zero_grad()
+            ((a * a).sum() + (b * b * b).sum()).backward()
+            opt.step()
+        results.append((a.detach().numpy(), b.detach().numpy(), list(opt.state[b]), opt.state[b]["sum"].numpy()))
+    for ours, theirs in zip(*results):
+        if isinstance(ours, list):
+            assert ours == theirs
+        else:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-6)

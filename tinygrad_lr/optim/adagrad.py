@@ -40,7 +40,10 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
             weight_decay, maximize = float(group["weight_decay"]), group["maximize"]
-            for p, state, step in self._params_with_grad(group):  # the state is made in __init__
+            for p, state, step in self._params_with_grad(group):  # the state is made in __init__,
+                if "sum" not in state:  # or here for a group added later (PyTorch: the constructor's value)
+                    state["sum"] = Tensor._wrap(p._xp.full_like(p._data, self.defaults["initial_accumulator_value"]),
+                                                p.device)
                 param, xp = p._data, p._xp
                 scratch, grad_out = self._scratch(p, 2)
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=grad_out)
