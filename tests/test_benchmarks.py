@@ -154,3 +154,14 @@ def test_the_floor_takes_the_same_step_as_torch(batch: int) -> None:
     np.testing.assert_allclose(loss, expected.item(), rtol=1e-5)
     for p, t in zip(ours, theirs):
         np.testing.assert_allclose(p, (t - LR * t.grad).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_the_gpu_check_script_is_valid_bash_and_runs_the_three_steps() -> None:
+    """.ci/gpu-check is what a session with a GPU runs: it must parse, and run tests, report, benchmark."""
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".ci", "gpu-check")
+    assert os.access(script, os.X_OK)
+    subprocess.run(["bash", "-n", script], check=True)
+    text = open(script).read()
+    for step in ("step tests_cuda", "step report", "step benchmark"):
+        assert step in text
+    assert "-m compare --device all" in text and "-m benchmarks --device cuda" in text
