@@ -53,7 +53,7 @@ class ReductionMethods:
             raise RuntimeError(f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for "
                                "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         if dim is None:
-            out = R.Amax.apply(self, dims=_normalize_dims(None, self.ndim), keepdim=False, largest=largest)
+            out = R.Amax.apply(self, dims=_normalize_dims(None, self.ndim), keepdim=False, largest=largest, whole=True)
             if out.grad_fn is not None and not largest:
                 out.grad_fn.torch_name = "MinBackward1"
             return out

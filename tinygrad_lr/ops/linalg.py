@@ -21,8 +21,8 @@ def transposed_product(xp, a, b):
     * n = 1: NumPy's matmul skips BLAS for an outer product (~6x slower); ``dot`` calls ``sgemm``
       with k = 1; ``ger`` on zeroed memory (``_blas.outer``) takes 105 µs where ``dot`` takes 124 µs
       (PyTorch: 52 µs).
-    * n ≥ 2: ``aᵀ @ b`` (matmul) beats ``dot(aᵀ, b)`` on the transposed view: 2 rows 59 vs 94 µs, 16 rows 156 vs 210 µs, 64 rows 422 vs
-      474 µs, equal from ~1,000 rows.
+    * n ≥ 2: ``aᵀ @ b`` (matmul) beats ``dot(aᵀ, b)`` on the transposed view: 2 rows 59 vs 94 µs,
+      16 rows 156 vs 210 µs, 64 rows 422 vs 474 µs, equal from ~1,000 rows.
 
     All three give the same bits (each product is rounded once and summed in the same order)."""
     if xp is np:

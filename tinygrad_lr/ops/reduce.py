@@ -59,17 +59,18 @@ class Amax(Op):
     """
     torch_name = "MaxBackward1"
 
-    def forward(self, a, dims: tuple[int, ...], keepdim: bool, largest: bool = True):
+    def forward(self, a, dims: tuple[int, ...], keepdim: bool, largest: bool = True, whole: bool = False):
+        """``whole``: ``max()``/``min()`` of every element, whose gradient PyTorch writes into zeros."""
         out = a.max(axis=dims, keepdims=True) if largest else a.min(axis=dims, keepdims=True)
-        self.save(a, out, dims, keepdim)
+        self.save(a, out, dims, keepdim, whole)
         return out if keepdim else out.squeeze(axis=dims)
 
     def backward(self, out_grad):
-        a, out, dims, keepdim = self.saved
+        a, out, dims, keepdim, whole = self.saved
         hits = a == out
         count = hits.sum(axis=dims, keepdims=True).astype(out_grad.dtype)  # (an int64 count would promote)
         share = _expand_back(self.xp, out_grad, a.shape, dims, keepdim) / count  # g / k: PyTorch's rounding
-        if self.name() in ("MaxBackward1", "MinBackward1"):  # max(): g / k written into zeros (+0 elsewhere)
+        if whole:  # max(): g / k written into zeros (+0 elsewhere), as PyTorch's evenly_distribute_backward
             return self.xp.where(hits, share, 0).astype(share.dtype, copy=False)
         return share * hits  # amax/amin: (g / k) · mask, as PyTorch's scale_grad_by_count
 
