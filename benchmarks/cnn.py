@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .harness import Budget, Contender, fmt_time, progress, switch_pause, time_interleaved
+from .harness import Budget, Contender, fmt_time, progress, time_workload
 
 FULL_BUDGET = Budget(warmup=3, min_rounds=10, max_rounds=200, seconds=5.0)
 QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=2, seconds=0.0, block_seconds=0.0)
@@ -187,14 +187,8 @@ def run_cnn(contenders: list[Contender], device: str, quick: bool = False) -> li
                     steps[c.key] = floor_step(xp, [xp.asarray(p) for p in params], xp.asarray(x), xp.asarray(y))
                 else:
                     steps[c.key] = framework_step(c, variant != "LeNet", params, x, y)
-            stats = time_interleaved(steps, {c.key: c.sync for c in runners}, QUICK_BUDGET if quick else FULL_BUDGET,
-                                     switch_pause(device))
-            workload = f"{variant}, batch {batch}"
-            for c in runners:
-                rows.append({"contender": c.name, "device": device, "kind": c.kind, "label": c.label,
-                             "workload": workload, "variant": variant, "batch": batch, **stats[c.key]})
-            progress(f"  cnn {device} {workload}: " +
-                     ", ".join(f"{c.label} {fmt_time(stats[c.key]['median_s'])}" for c in runners))
+            rows += time_workload(f"cnn {device}", f"{variant}, batch {batch}", steps, runners, device,
+                                  QUICK_BUDGET if quick else FULL_BUDGET, variant=variant, batch=batch)
     return rows
 
 

@@ -222,6 +222,18 @@ def time_interleaved(steps: dict[str, Callable[[], Any]], syncs: dict[str, Calla
     return results
 
 
+def time_workload(tag: str, workload: str, steps: dict[str, Callable[[], Any]], runners: list[Contender],
+                  device: str, budget: Budget, **extra: Any) -> list[dict[str, Any]]:
+    """Time one workload's ``steps`` (one per runner) with ``time_interleaved``: a row per runner
+    (contender, device, kind, label, workload, the ``extra`` fields, then its statistics), and a
+    progress line headed ``tag``."""
+    stats = time_interleaved(steps, {c.key: c.sync for c in runners}, budget, switch_pause(device))
+    rows = [{"contender": c.name, "device": device, "kind": c.kind, "label": c.label, "workload": workload,
+             **extra, **stats[c.key]} for c in runners]
+    progress(f"  {tag} {workload}: " + ", ".join(f"{c.label} {fmt_time(stats[c.key]['median_s'])}" for c in runners))
+    return rows
+
+
 # ---------------------------------------------------------------------------------------- progress
 
 _bar: Any = None  # the tqdm bar of the running benchmark, when stderr is a terminal

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .harness import Budget, Contender, fmt_time, progress, switch_pause, time_interleaved
+from .harness import Budget, Contender, fmt_time, time_workload
 
 FULL_BUDGET = Budget(warmup=2, min_rounds=10, max_rounds=100, seconds=3.0)
 QUICK_BUDGET = Budget(warmup=1, min_rounds=2, max_rounds=2, seconds=0.0, block_seconds=0.0)
@@ -46,12 +46,8 @@ def run_rng(contenders: list[Contender], device: str, quick: bool = False) -> li
     rows = []
     for workload in _steps(contenders[0]):
         runners = [c for c in contenders if workload in steps[c.key]]
-        stats = time_interleaved({c.key: steps[c.key][workload] for c in runners}, {c.key: c.sync for c in runners},
-                                 QUICK_BUDGET if quick else FULL_BUDGET, switch_pause(device))
-        for c in runners:
-            rows.append({"contender": c.name, "device": device, "kind": c.kind, "label": c.label,
-                         "workload": workload, **stats[c.key]})
-        progress(f"  rng {workload}: " + ", ".join(f"{c.label} {fmt_time(stats[c.key]['median_s'])}" for c in runners))
+        rows += time_workload("rng", workload, {c.key: steps[c.key][workload] for c in runners}, runners, device,
+                              QUICK_BUDGET if quick else FULL_BUDGET)
     return rows
 
 
