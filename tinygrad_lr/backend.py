@@ -132,9 +132,11 @@ def cupy_module() -> ModuleType | None:
         import cupy
         if cupy.cuda.runtime.getDeviceCount() < 1:
             return None
-        return cupy
     except Exception:
         return None
+    from . import _kernels  # the fused kernels (one launch for a chain of elementwise ops) on CuPy arrays
+    _kernels.FUSED[cupy] = _kernels.Kernels(cupy, cupy.ElementwiseKernel)
+    return cupy
 
 
 def array_module(dev: device) -> ModuleType:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._kernels import FUSED
 from ..autograd import Op
 
 
@@ -95,6 +96,9 @@ class NegativeLogLikelihood(Op):
         grad = _expand_grad(self.xp, out_grad, loss_shape, reduction, denominator, broadcast=a is not None)
         if a is None:  # no smoothing: −w_{y_i} · grad_i at (i, y_i), zero elsewhere
             index, target_weight, logp_shape = self.saved[5:]
+            fused = FUSED.get(self.xp)
+            if fused is not None and len(logp_shape) == 2 and fused.takes(target_weight, grad):  # CuPy: one kernel instead of zeros + scatter
+                return fused.nll_backward(target_weight, index[1], grad, logp_shape)
             full = self.xp.zeros(logp_shape, dtype=grad.dtype)
             full[index] = -(target_weight * grad)  # one target per position: no repeated indices
             return full

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+from .._kernels import FUSED, Kernels
 from ..tensor import Tensor
 from ._axpy import add_scaled_
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
@@ -44,6 +45,10 @@ class SGD(Optimizer):
                 if p.grad is None:
                     continue
                 param, xp = p._data, p._xp
+                fused = FUSED.get(xp)
+                if fused is not None and fused.takes(param, p.grad._data):  # CuPy: the whole update in one kernel (five array ops otherwise)
+                    self._fused_step(fused, p, lr, momentum, dampening, weight_decay, nesterov, maximize)
+                    continue
                 (scratch,) = self._scratch(p, 1)
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=scratch)
                 if momentum != 0:
@@ -58,3 +63,16 @@ class SGD(Optimizer):
                     grad = grad + momentum * buf if nesterov else buf
                 add_scaled_(xp, param, -lr, grad, scratch)  # param -= lr * grad, one pass where it can
         return loss
+
+    def _fused_step(self, fused: Kernels, p: Tensor, lr: float, momentum: float, dampening: float,
+                    weight_decay: float, nesterov: bool, maximize: bool) -> None:
+        """The step above for one parameter as one kernel (``_kernels.Kernels.sgd_step``)."""
+        buf, first = None, False
+        if momentum != 0:
+            state = self.state[p]
+            first = "momentum_buffer" not in state
+            if first:
+                state["momentum_buffer"] = Tensor._wrap(p._xp.empty_like(p._data), p.device)
+            buf = state["momentum_buffer"]._data
+        fused.sgd_step(p._data, p.grad._data, buf, lr=lr, momentum=momentum, dampening=dampening,
+                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize, first=first)

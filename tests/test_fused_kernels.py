@@ -1,0 +1,247 @@
+"""The fused CUDA kernels (``tinygrad_lr/_kernels.py``), tested on the CPU.
+
+The kernel bodies are compiled here with g++ by ``cuda_kernels_on_cpu.ElementwiseKernel`` (CuPy's
+``ElementwiseKernel`` signature) and registered for NumPy, so the ops and optimizers take their CuPy
+branch on NumPy arrays. Each test checks that branch against live PyTorch, and against the plain NumPy
+path where both do the same IEEE operations in the same order (then to the bit: the stand-in is
+compiled without floating-point contraction). On a GPU the same kernels run through CuPy in the
+CUDA parity tests (``compare --device all``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_lr
+from cuda_kernels_on_cpu import CXX, stop_on_numpy, use_on_numpy
+from tinygrad_lr import _kernels
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.skipif(CXX is None, reason="no C++ compiler (g++) to build the kernels on the CPU")
+
+
+@pytest.fixture
+def fused():
+    """The compiled kernels, registered for NumPy arrays for the test's duration."""
+    kernels = use_on_numpy()
+    try:
+        yield kernels
+    finally:
+        stop_on_numpy()
+
+
+def _ran(kernels: _kernels.Kernels, prefix: str) -> int:
+    """How many times the kernels whose names start with ``prefix`` ran."""
+    return sum(k.calls for name, k in kernels._built.items() if name.startswith(prefix))
+
+
+def _pair(array: np.ndarray):
+    return (tinygrad_lr.tensor(array, requires_grad=True), torch.tensor(array, requires_grad=True))
+
+
+def _values(seed: int, shape: tuple[int, ...], dtype: type, scale: float = 3.0) -> np.ndarray:
+    return (np.random.default_rng(seed).standard_normal(shape) * scale).astype(dtype)
+
+
+# ------------------------------------------------------------------------------ activations
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu"])
+def test_activation_kernels_match_the_plain_path_and_torch(fused, name: str, dtype: type) -> None:
+    x = _values(0, (7, 5), dtype)
+    x[0, :4] = [0.0, 50.0, -50.0, -0.0]  # the kink of relu, saturation of tanh/sigmoid, sign of zero
+    g = _values(1, (7, 5), dtype)
+    ours, theirs = _pair(x)
+    out = getattr(ours, name)()
+    out.backward(tinygrad_lr.tensor(g))
+    expected = getattr(theirs, name)()
+    expected.backward(torch.tensor(g))
+    assert _ran(fused, f"tinygrad_{name}") >= 1
+    # the outputs are within an ulp of torch's (other exp/tanh implementations); near saturation
+    # 1 - y² and y(1 - y) cancel and turn that ulp into a relative 1e-4 of the gradient
+    forward = dict(rtol=2e-6 if dtype == np.float32 else 1e-14, atol=0)
+    backward = dict(rtol=2e-4 if dtype == np.float32 else 1e-10, atol=1e-7 if dtype == np.float32 else 1e-15)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), **forward)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), **backward)
+
+    stop_on_numpy()  # the plain path on the same input: the backward kernels are the same arithmetic
+    plain, _ = _pair(x)
+    plain_out = getattr(plain, name)()
+    plain_out.backward(tinygrad_lr.tensor(g))
+    if name != "sigmoid":
+        np.testing.assert_array_equal(ours.grad.numpy(), plain.grad.numpy())
+
+
+def test_sigmoid_kernel_keeps_the_stable_form_at_the_extremes(fused) -> None:
+    """Where 1 / (1 + e^-a) would overflow or round tiny values to zero, the kernel follows NumPy's
+    logaddexp: e^-745 is still representable in float64, inf and NaN pass through."""
+    x = np.array([-745.0, -100.0, 0.0, 40.0, np.inf, -np.inf, np.nan])
+    out = fused.sigmoid_forward(x)
+    with np.errstate(all="ignore"):
+        plain = np.exp(-np.logaddexp(0, -x))
+    np.testing.assert_allclose(out, plain, rtol=1e-15, atol=0, equal_nan=True)
+    assert out[0] > 0
+
+
+# ------------------------------------------------------------------------ log_softmax, NLL
+@pytest.mark.parametrize("shape, dim", [((6, 10), 1), ((6, 10), -1), ((2, 3, 7), 2), ((1, 1), 1), ((5,), 0)])
+def test_log_softmax_row_kernel_matches_torch(fused, shape: tuple[int, ...], dim: int) -> None:
+    x = _values(2, shape, np.float32, scale=10.0)
+    g = _values(3, shape, np.float32)
+    ours, theirs = _pair(x)
+    out = ours.log_softmax(dim)
+    out.backward(tinygrad_lr.tensor(g))
+    expected = theirs.log_softmax(dim)
+    expected.backward(torch.tensor(g))
+    assert _ran(fused, "tinygrad_log_softmax_rows") == 2  # forward and backward
+    # a sum of exponentials in another order than torch's vectorised loop: float32 rounding
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_log_softmax_other_axes_keep_the_plain_path(fused) -> None:
+    x = _values(4, (4, 6), np.float32)
+    ours, theirs = _pair(x)
+    ours.log_softmax(0).sum().backward()
+    theirs.log_softmax(0).sum().backward()
+    assert _ran(fused, "tinygrad_log_softmax_rows") == 0
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_kernels_match_torch(fused, reduction: str, weighted: bool) -> None:
+    scores = _values(5, (9, 4), np.float32)
+    target = np.array([0, 3, 1, 1, 2, 0, 3, 2, 1])
+    weight = np.array([0.5, 2.0, 1.0, 3.0], dtype=np.float32) if weighted else None
+    ours, theirs = _pair(scores)
+    loss = tinygrad_lr.nn.functional.cross_entropy(
+        ours, tinygrad_lr.tensor(target), weight=None if weight is None else tinygrad_lr.tensor(weight),
+        ignore_index=1, reduction=reduction)
+    expected = torch.nn.functional.cross_entropy(
+        theirs, torch.tensor(target), weight=None if weight is None else torch.tensor(weight),
+        ignore_index=1, reduction=reduction)
+    (loss if reduction != "none" else loss * tinygrad_lr.arange(9.0)).sum().backward()
+    (expected if reduction != "none" else expected * torch.arange(9.0)).sum().backward()
+    assert _ran(fused, "tinygrad_nll_backward") == 1
+    np.testing.assert_allclose(loss.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_nll_backward_kernel_matches_the_plain_scatter_to_the_bit(fused) -> None:
+    log_probs = np.log(np.random.default_rng(6).dirichlet(np.ones(5), size=8)).astype(np.float32)
+    target = np.array([4, 0, 0, 2, 1, 3, 4, 2])
+    results = []
+    for use_kernel in (True, False):
+        if not use_kernel:
+            stop_on_numpy()
+        x = tinygrad_lr.tensor(log_probs, requires_grad=True)
+        (tinygrad_lr.nn.functional.nll_loss(x, tinygrad_lr.tensor(target)) * 3).backward()
+        results.append(x.grad.numpy())
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+# ------------------------------------------------------------------------------- optimizers
+SGD_SETTINGS = [dict(momentum=0.0), dict(momentum=0.9), dict(momentum=0.9, dampening=0.3),
+                dict(momentum=0.8, nesterov=True), dict(momentum=0.9, weight_decay=0.01),
+                dict(weight_decay=0.1, maximize=True), dict(momentum=0.5, maximize=True)]
+ADAM_SETTINGS = [("Adam", dict()), ("Adam", dict(amsgrad=True)), ("Adam", dict(weight_decay=0.05, maximize=True)),
+                 ("Adam", dict(betas=(0.3, 0.99))), ("AdamW", dict()), ("AdamW", dict(amsgrad=True, weight_decay=0.2))]
+
+
+def _run_optimizer(module, name: str, settings: dict, fused_kernels, steps: int = 4) -> list[np.ndarray]:
+    """``steps`` updates of two parameters (sizes below the CPU's axpy threshold) from fixed gradients."""
+    params = [module.tensor(_values(7, (30, 20), np.float32), requires_grad=True),
+              module.tensor(_values(8, (20,), np.float32), requires_grad=True)]
+    lr = settings.pop("lr", 0.05)
+    optimizer = getattr(module.optim, name)(params, lr=lr, **settings)
+    for step in range(steps):
+        for i, p in enumerate(params):
+            p.grad = module.tensor(_values(10 * step + i, tuple(p.shape), np.float32))
+        optimizer.step()
+    return [p.detach().numpy().copy() for p in params]
+
+
+@pytest.mark.parametrize("settings", SGD_SETTINGS, ids=[str(s) for s in SGD_SETTINGS])
+def test_sgd_kernel_matches_the_plain_update_to_the_bit_and_torch(fused, settings: dict) -> None:
+    with_kernel = _run_optimizer(tinygrad_lr, "SGD", dict(settings), fused)
+    assert _ran(fused, "tinygrad_sgd") == 8
+    expected = _run_optimizer(torch, "SGD", dict(settings), None)
+    stop_on_numpy()
+    plain = _run_optimizer(tinygrad_lr, "SGD", dict(settings), None)
+    for ours, reference, theirs in zip(with_kernel, plain, expected):
+        np.testing.assert_array_equal(ours, reference)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, settings", ADAM_SETTINGS, ids=[f"{n}-{s}" for n, s in ADAM_SETTINGS])
+def test_adam_kernel_matches_the_plain_update_and_torch(fused, name: str, settings: dict) -> None:
+    with_kernel = _run_optimizer(tinygrad_lr, name, dict(settings), fused)
+    assert _ran(fused, "tinygrad_adam") == 8
+    expected = _run_optimizer(torch, name, dict(settings), None)
+    stop_on_numpy()
+    plain = _run_optimizer(tinygrad_lr, name, dict(settings), None)
+    for ours, reference, theirs in zip(with_kernel, plain, expected):
+        # sqrt is correctly rounded in both: same operations, same order, same bits
+        np.testing.assert_array_equal(ours, reference)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_sgd_kernel_state_is_the_momentum_buffer_torch_keeps(fused) -> None:
+    p = tinygrad_lr.tensor(_values(9, (5,), np.float32), requires_grad=True)
+    q = torch.tensor(p.detach().numpy(), requires_grad=True)
+    ours, theirs = tinygrad_lr.optim.SGD([p], lr=0.1, momentum=0.9), torch.optim.SGD([q], lr=0.1, momentum=0.9)
+    for step in range(3):
+        g = _values(step, (5,), np.float32)
+        p.grad, q.grad = tinygrad_lr.tensor(g), torch.tensor(g)
+        ours.step()
+        theirs.step()
+    np.testing.assert_allclose(ours.state[p]["momentum_buffer"].numpy(),
+                               theirs.state[q]["momentum_buffer"].numpy(), rtol=1e-6)
+
+
+# -------------------------------------------------------------------------- a training loop
+def test_mlp_training_with_every_kernel_matches_torch(fused) -> None:
+    """The lecture's loop in miniature (Linear, ReLU, Tanh, Sigmoid, cross-entropy, SGD with momentum
+    and Adam), every fused kernel on the path, ten steps against PyTorch."""
+    def model(nn):
+        return nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 16),
+                             nn.Sigmoid(), nn.Linear(16, 5))
+
+    ours, theirs = model(tinygrad_lr.nn), model(torch.nn)
+    with torch.no_grad():
+        for a, b in zip(ours.parameters(), theirs.parameters()):
+            b.copy_(torch.tensor(a.detach().numpy()))
+    groups = lambda m: [{"params": list(m.parameters())[:4]}, {"params": list(m.parameters())[4:], "lr": 0.01}]
+    optimizers = [(tinygrad_lr.optim.SGD(groups(ours)[:1], lr=0.1, momentum=0.9),
+                   torch.optim.SGD(groups(theirs)[:1], lr=0.1, momentum=0.9)),
+                  (tinygrad_lr.optim.Adam(groups(ours)[1:]), torch.optim.Adam(groups(theirs)[1:]))]
+    rng = np.random.default_rng(11)
+    for _ in range(10):
+        x = rng.standard_normal((8, 12)).astype(np.float32)
+        y = rng.integers(0, 5, 8)
+        loss = tinygrad_lr.nn.functional.cross_entropy(ours(tinygrad_lr.tensor(x)), tinygrad_lr.tensor(y))
+        expected = torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y))
+        for mine, reference in optimizers:
+            mine.zero_grad()
+            reference.zero_grad()
+        loss.backward()
+        expected.backward()
+        for mine, reference in optimizers:
+            mine.step()
+            reference.step()
+        np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-5)
+    for a, b in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-5)
+    for prefix in ("tinygrad_relu", "tinygrad_tanh", "tinygrad_sigmoid", "tinygrad_log_softmax_rows",
+                   "tinygrad_nll", "tinygrad_sgd", "tinygrad_adam"):
+        assert _ran(fused, prefix) >= 10, prefix
+
+
+def test_half_precision_and_mixed_dtypes_keep_the_plain_path(fused) -> None:
+    x = _values(12, (3, 4), np.float16, scale=1.0)
+    ours, theirs = _pair(x)
+    ours.tanh().sigmoid().sum().backward()
+    theirs.tanh().sigmoid().sum().backward()
+    assert _ran(fused, "tinygrad_") == 0
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=2e-3, atol=1e-3)  # float16 rounding
+    assert not fused.takes(np.zeros(2, np.float32), np.zeros(2, np.float64))
