@@ -148,17 +148,18 @@ ADAM_SETTINGS = [("Adam", dict()), ("Adam", dict(amsgrad=True)), ("Adam", dict(w
                  ("Adam", dict(betas=(0.3, 0.99))), ("AdamW", dict()), ("AdamW", dict(amsgrad=True, weight_decay=0.2))]
 
 
-def _run_optimizer(module, name: str, settings: dict, fused_kernels, steps: int = 4) -> list[np.ndarray]:
+def _run_optimizer(module, name: str, settings: dict, fused_kernels, steps: int = 4,
+                   device: str = "cpu") -> list[np.ndarray]:
     """``steps`` updates of two parameters (sizes below the CPU's axpy threshold) from fixed gradients."""
-    params = [module.tensor(_values(7, (30, 20), np.float32), requires_grad=True),
-              module.tensor(_values(8, (20,), np.float32), requires_grad=True)]
+    params = [module.tensor(_values(7, (30, 20), np.float32), requires_grad=True, device=device),
+              module.tensor(_values(8, (20,), np.float32), requires_grad=True, device=device)]
     lr = settings.pop("lr", 0.05)
     optimizer = getattr(module.optim, name)(params, lr=lr, **settings)
     for step in range(steps):
         for i, p in enumerate(params):
-            p.grad = module.tensor(_values(10 * step + i, tuple(p.shape), np.float32))
+            p.grad = module.tensor(_values(10 * step + i, tuple(p.shape), np.float32), device=device)
         optimizer.step()
-    return [p.detach().numpy().copy() for p in params]
+    return [p.detach().cpu().numpy().copy() for p in params]
 
 
 @pytest.mark.parametrize("settings", SGD_SETTINGS, ids=[str(s) for s in SGD_SETTINGS])
@@ -200,27 +201,29 @@ def test_sgd_kernel_state_is_the_momentum_buffer_torch_keeps(fused) -> None:
 
 
 # -------------------------------------------------------------------------- a training loop
-def test_mlp_training_with_every_kernel_matches_torch(fused) -> None:
+def _train_mlp(device: str, steps: int = 10) -> None:
     """The lecture's loop in miniature (Linear, ReLU, Tanh, Sigmoid, cross-entropy, SGD with momentum
-    and Adam), every fused kernel on the path, ten steps against PyTorch."""
+    and Adam), every fused kernel on the path, ``steps`` steps against PyTorch on the same device."""
     def model(nn):
         return nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 16),
                              nn.Sigmoid(), nn.Linear(16, 5))
 
-    ours, theirs = model(tinygrad_lr.nn), model(torch.nn)
+    ours, theirs = model(tinygrad_lr.nn).to(device), model(torch.nn).to(device)
     with torch.no_grad():
         for a, b in zip(ours.parameters(), theirs.parameters()):
-            b.copy_(torch.tensor(a.detach().numpy()))
+            b.copy_(torch.tensor(a.detach().cpu().numpy()))
     groups = lambda m: [{"params": list(m.parameters())[:4]}, {"params": list(m.parameters())[4:], "lr": 0.01}]
     optimizers = [(tinygrad_lr.optim.SGD(groups(ours)[:1], lr=0.1, momentum=0.9),
                    torch.optim.SGD(groups(theirs)[:1], lr=0.1, momentum=0.9)),
                   (tinygrad_lr.optim.Adam(groups(ours)[1:]), torch.optim.Adam(groups(theirs)[1:]))]
     rng = np.random.default_rng(11)
-    for _ in range(10):
+    for _ in range(steps):
         x = rng.standard_normal((8, 12)).astype(np.float32)
         y = rng.integers(0, 5, 8)
-        loss = tinygrad_lr.nn.functional.cross_entropy(ours(tinygrad_lr.tensor(x)), tinygrad_lr.tensor(y))
-        expected = torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y))
+        loss = tinygrad_lr.nn.functional.cross_entropy(ours(tinygrad_lr.tensor(x, device=device)),
+                                                       tinygrad_lr.tensor(y, device=device))
+        expected = torch.nn.functional.cross_entropy(theirs(torch.tensor(x, device=device)),
+                                                     torch.tensor(y, device=device))
         for mine, reference in optimizers:
             mine.zero_grad()
             reference.zero_grad()
@@ -231,10 +234,63 @@ def test_mlp_training_with_every_kernel_matches_torch(fused) -> None:
             reference.step()
         np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-5)
     for a, b in zip(ours.parameters(), theirs.parameters()):
-        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-4, atol=1e-5)
-    for prefix in ("tinygrad_relu", "tinygrad_tanh", "tinygrad_sigmoid", "tinygrad_log_softmax_rows",
-                   "tinygrad_nll", "tinygrad_sgd", "tinygrad_adam"):
+        np.testing.assert_allclose(a.detach().cpu().numpy(), b.detach().cpu().numpy(), rtol=1e-4, atol=1e-5)
+
+
+KERNEL_PREFIXES = ("tinygrad_relu", "tinygrad_tanh", "tinygrad_sigmoid", "tinygrad_log_softmax_rows",
+                   "tinygrad_nll", "tinygrad_sgd", "tinygrad_adam")
+
+
+def test_mlp_training_with_every_kernel_matches_torch(fused) -> None:
+    _train_mlp("cpu")
+    for prefix in KERNEL_PREFIXES:
         assert _ran(fused, prefix) >= 10, prefix
+
+
+# ------------------------------------------------------------------- the same, through CuPy on a GPU
+def _cupy_kernels() -> _kernels.Kernels | None:
+    from tinygrad_lr.backend import cupy_module
+    cupy = cupy_module()
+    return None if cupy is None else _kernels.FUSED.get(cupy)
+
+
+needs_cuda = pytest.mark.skipif(not tinygrad_lr.cuda.is_available() or not torch.cuda.is_available(),
+                                reason="CUDA unavailable: CuPy, a GPU or torch CUDA missing")
+
+
+@pytest.mark.cuda
+@needs_cuda
+def test_cuda_mlp_training_through_the_cupy_kernels_matches_torch() -> None:
+    _train_mlp("cuda")
+    built = _cupy_kernels()._built
+    for prefix in KERNEL_PREFIXES:
+        assert any(name.startswith(prefix) for name in built), prefix
+
+
+@pytest.mark.cuda
+@needs_cuda
+@pytest.mark.parametrize("name, settings", [("SGD", s) for s in SGD_SETTINGS] + ADAM_SETTINGS,
+                         ids=[f"SGD-{s}" for s in SGD_SETTINGS] + [f"{n}-{s}" for n, s in ADAM_SETTINGS])
+def test_cuda_optimizer_kernels_match_torch_cuda(name: str, settings: dict) -> None:
+    ours = _run_optimizer(tinygrad_lr, name, dict(settings), None, device="cuda")
+    theirs = _run_optimizer(torch, name, dict(settings), None, device="cuda")
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)  # both contract a*b+c into FMAs their own way
+
+
+@pytest.mark.cuda
+@needs_cuda
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "log_softmax"])
+def test_cuda_activation_kernels_match_torch_cuda(name: str) -> None:
+    x = _values(0, (64, 10), np.float32)
+    g = _values(1, (64, 10), np.float32)
+    ours = tinygrad_lr.tensor(x, device="cuda", requires_grad=True)
+    theirs = torch.tensor(x, device="cuda", requires_grad=True)
+    call = (lambda t: t.log_softmax(1)) if name == "log_softmax" else (lambda t: getattr(t, name)())
+    call(ours).backward(tinygrad_lr.tensor(g, device="cuda"))
+    call(theirs).backward(torch.tensor(g, device="cuda"))
+    assert any(key.startswith(f"tinygrad_{name}") for key in _cupy_kernels()._built)
+    np.testing.assert_allclose(ours.grad.cpu().numpy(), theirs.grad.cpu().numpy(), rtol=2e-4, atol=1e-6)
 
 
 def test_half_precision_and_mixed_dtypes_keep_the_plain_path(fused) -> None:

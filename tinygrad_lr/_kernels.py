@@ -167,7 +167,8 @@ class Kernels:
                 # lerp(m, d, w) in PyTorch's form for the weight's size (see optimizer.lerp_)
                 "m = m + (d - m) * w;" if abs(weight) < 0.5 else "m = d - (d - m) * one_minus_w;",
                 "v = v * beta2 + d * one_minus_beta2 * d;"]
-        inputs = "T g, T wd, T decay, T w, T one_minus_w, T beta2, T one_minus_beta2, T step_size, T bias_correction2_sqrt, T eps"
+        inputs = ("T g, T wd, T decay, T w, T one_minus_w, T beta2, T one_minus_beta2, T step_size, "
+                  "T bias_correction2_sqrt, T eps")
         outputs = "T p, T m, T v"
         if max_exp_avg_sq is not None:
             body.append("vmax = (vmax > v || vmax != vmax) ? vmax : v;")  # np.maximum: NaN wins

@@ -42,7 +42,8 @@ class Adam(Optimizer):
                                                          max_exp_avg_sq=amsgrad):
                 param, xp = p._data, p._xp
                 fused = FUSED.get(xp)
-                if fused is not None and fused.takes(param, p.grad._data):  # CuPy: the whole update in one kernel (about twelve array ops otherwise)
+                # CuPy: the whole update in one kernel (about twelve array operations otherwise)
+                if fused is not None and fused.takes(param, p.grad._data):
                     fused.adam_step(param, p.grad._data, state["exp_avg"]._data, state["exp_avg_sq"]._data,
                                     state["max_exp_avg_sq"]._data if amsgrad else None, lr=lr, beta1=beta1,
                                     beta2=beta2, eps=eps, weight_decay=weight_decay, decoupled=decoupled,

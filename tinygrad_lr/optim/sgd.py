@@ -46,7 +46,8 @@ class SGD(Optimizer):
                     continue
                 param, xp = p._data, p._xp
                 fused = FUSED.get(xp)
-                if fused is not None and fused.takes(param, p.grad._data):  # CuPy: the whole update in one kernel (five array ops otherwise)
+                # CuPy: the whole update in one kernel (five array operations otherwise)
+                if fused is not None and fused.takes(param, p.grad._data):
                     self._fused_step(fused, p, lr, momentum, dampening, weight_decay, nesterov, maximize)
                     continue
                 (scratch,) = self._scratch(p, 1)
