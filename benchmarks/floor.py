@@ -9,7 +9,8 @@ On NumPy it takes the fastest spelling of each array operation that we know, the
 tinygrad_lr's fast paths take (a floor must not be beaten by array tricks, only by less
 framework): ``(W xᵀ)ᵀ`` for the forward product of 2-64 rows, ``gᵀ @ x`` (or BLAS ``ger`` for
 one row) for the weight gradients, and BLAS ``axpy`` for the SGD update (one pass over each
-parameter instead of two).
+parameter instead of two). On CuPy it takes tinygrad_lr's fused CUDA kernels (``_kernels``) where
+the framework does: the ReLU backward and the SGD update, one kernel each.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from typing import Any, Callable
 import numpy as np
 
 from tinygrad_lr import _blas
+from tinygrad_lr._kernels import FUSED, Kernels
+from tinygrad_lr.backend import cupy_module
 from tinygrad_lr.ops.linalg import transposed_product
 
 
@@ -31,8 +34,21 @@ def linear_forward(xp: ModuleType, x: Any, W: Any, b: Any) -> Any:
     return out
 
 
+def fused_kernels(xp: ModuleType) -> Kernels | None:
+    """The fused kernels tinygrad_lr uses on ``xp``'s arrays (CuPy's; None on NumPy)."""
+    if xp is not np:
+        cupy_module()  # registers CuPy's kernels on first use
+    return FUSED.get(xp)
+
+
 def sgd_update(xp: ModuleType, p: Any, g: Any, lr: float) -> None:
-    """p -= lr * g: one BLAS axpy pass on NumPy float32/64 when it can, else two passes."""
+    """p -= lr * g: one fused kernel on CuPy, one BLAS axpy pass on NumPy float32/64 when it can,
+    else two passes."""
+    fused = fused_kernels(xp)
+    if fused is not None and fused.takes(p, g):
+        fused.sgd_step(p, g, None, lr=lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
+                       maximize=False, first=False)
+        return
     axpy = _blas.AXPY.get(p.dtype) if xp is np else None
     if axpy is not None and p.flags.c_contiguous and g.flags.c_contiguous and p.size >= 4096:
         axpy(p.size, -lr, _blas.address(g), 1, _blas.address(p), 1)
@@ -55,6 +71,13 @@ def mlp_step(xp: ModuleType, params: list[Any], x: Any, y: Any, lr: float) -> Ca
     W1, b1, W2, b2, W3, b3 = params
     n = x.shape[0]
     rows = xp.arange(n)
+    fused = fused_kernels(xp)
+
+    def relu_backward(g: Any, h: Any) -> Any:  # g * (h > 0): in place, or one fused kernel on CuPy
+        if fused is not None and fused.takes(g, h):
+            return fused.relu_backward(g, h)
+        g *= h > 0
+        return g
 
     def step() -> Any:
         # forward
@@ -75,11 +98,9 @@ def mlp_step(xp: ModuleType, params: list[Any], x: Any, y: Any, lr: float) -> Ca
         g3 /= n
         # weight gradients gᵀ h: the fastest form for the number of rows (see transposed_product)
         gW3, gb3 = transposed_product(xp, g3, h2), column_sums(xp, g3)
-        g2 = g3 @ W3
-        g2 *= h2 > 0
+        g2 = relu_backward(g3 @ W3, h2)
         gW2, gb2 = transposed_product(xp, g2, h1), column_sums(xp, g2)
-        g1 = g2 @ W2
-        g1 *= h1 > 0
+        g1 = relu_backward(g2 @ W2, h1)
         gW1, gb1 = transposed_product(xp, g1, x), column_sums(xp, g1)
         # SGD, in place
         for p, g in ((W1, gW1), (b1, gb1), (W2, gW2), (b2, gb2), (W3, gW3), (b3, gb3)):

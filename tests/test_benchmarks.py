@@ -132,9 +132,12 @@ def test_plots_and_table(quick_run: tuple[dict, str, str]) -> None:
     assert "tinygrad_lr/torch" in stdout and "µs/op" in stdout
 
 
+@pytest.mark.parametrize("kernels", ["numpy", "fused kernels"])
 @pytest.mark.parametrize("batch", [1, 3, 16, 100])
-def test_the_floor_takes_the_same_step_as_torch(batch: int) -> None:
-    """The floor is only a floor if it computes the step: same loss and parameters as PyTorch."""
+def test_the_floor_takes_the_same_step_as_torch(batch: int, kernels: str) -> None:
+    """The floor is only a floor if it computes the step: same loss and parameters as PyTorch. With
+    "fused kernels", the CuPy kernels it uses on a GPU run here compiled for the CPU (see
+    ``cuda_kernels_on_cpu``)."""
     import numpy as np
     import torch
 
@@ -145,7 +148,18 @@ def test_the_floor_takes_the_same_step_as_torch(batch: int) -> None:
     x = rng.standard_normal((batch, 784), dtype=np.float32)
     y = rng.integers(0, 10, batch)
     ours = [p.copy() for p in params]
-    loss = floor.mlp_step(np, ours, x, y, LR)()
+    if kernels == "numpy":
+        loss = floor.mlp_step(np, ours, x, y, LR)()
+    else:
+        from cuda_kernels_on_cpu import CXX, stop_on_numpy, use_on_numpy
+        if CXX is None:
+            pytest.skip("no C++ compiler (g++) to build the kernels on the CPU")
+        fused = use_on_numpy()
+        try:
+            loss = floor.mlp_step(np, ours, x, y, LR)()
+        finally:
+            stop_on_numpy()
+        assert {name.split("_")[1] for name in fused._built} == {"relu", "sgd"}
     theirs = [torch.tensor(p, requires_grad=True) for p in params]
     W1, b1, W2, b2, W3, b3 = theirs
     h = torch.relu(torch.relu(torch.tensor(x) @ W1.T + b1) @ W2.T + b2)
