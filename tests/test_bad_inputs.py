@@ -185,3 +185,22 @@ def test_circular_pads_check_the_input_rank_first_as_torch(name: str, shape: tup
             getattr(m.nn, name)(1)(m.ones(*shape))
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+CUDA_WORK = {
+    ".to('cuda')": lambda ns: ns.zeros(2).to("cuda"),
+    "device='cuda'": lambda ns: ns.ones(3, device="cuda"),
+    ".cuda()": lambda ns: ns.zeros(2).cuda(),
+    "cuda.synchronize()": lambda ns: ns.cuda.synchronize(),
+}
+
+
+@pytest.mark.skipif(torch.cuda.is_available() or tinygrad_lr.cuda.is_available() or torch.backends.cuda.is_built(),
+                    reason="needs a CPU-only torch build and no usable CuPy (the error of a machine without CUDA)")
+@pytest.mark.parametrize("name", list(CUDA_WORK))
+def test_cuda_work_without_cuda_raises_what_a_cpu_only_torch_raises(name: str) -> None:
+    """Course code that asks for the GPU on a laptop: a CPU-only torch raises AssertionError."""
+    import importlib.util
+    if importlib.util.find_spec("cupy") is not None:
+        pytest.skip("CuPy is installed: tinygrad_lr stands for a CUDA build of torch here")
+    assert _outcome(CUDA_WORK[name], tinygrad_lr) == _outcome(CUDA_WORK[name], torch)

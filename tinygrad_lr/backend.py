@@ -139,13 +139,22 @@ def cupy_module() -> ModuleType | None:
     return cupy
 
 
+def cuda_unavailable() -> Exception:
+    """The error PyTorch raises for CUDA work where there is none. Here CuPy stands for torch's CUDA
+    build: without CuPy it is a CPU-only build's ``AssertionError`` (install ``tinygrad_lr[cuda]``);
+    with CuPy but no usable GPU, a CUDA build's ``RuntimeError``."""
+    import importlib.util
+    if importlib.util.find_spec("cupy") is None:
+        return AssertionError("Torch not compiled with CUDA enabled")
+    return RuntimeError("No CUDA GPUs are available")
+
+
 def array_module(dev: device) -> ModuleType:
     if dev.type == "cpu":
         return np
     cupy = cupy_module()
     if cupy is None:
-        raise RuntimeError("Torch not compiled with CUDA enabled: tinygrad_lr needs CuPy and an "
-                           "NVIDIA GPU for device='cuda' (pip install 'tinygrad_lr[cuda]')")
+        raise cuda_unavailable()
     return cupy
 
 

@@ -1,7 +1,7 @@
 """``torch.cuda``'s questions, answered through CuPy (the optional CUDA backend)."""
 from __future__ import annotations
 
-from .backend import cupy_module
+from .backend import cuda_unavailable, cupy_module
 
 
 def is_available() -> bool:
@@ -66,5 +66,5 @@ def memory_reserved(device: object = None) -> int:
 def _require():
     cupy = cupy_module()
     if cupy is None:
-        raise RuntimeError("Torch not compiled with CUDA enabled: tinygrad_lr needs CuPy and an NVIDIA GPU")
+        raise cuda_unavailable()
     return cupy
