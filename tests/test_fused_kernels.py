@@ -123,21 +123,26 @@ def test_cross_entropy_kernels_match_torch(fused, reduction: str, weighted: bool
     (loss if reduction != "none" else loss * tinygrad_lr.arange(9.0)).sum().backward()
     (expected if reduction != "none" else expected * torch.arange(9.0)).sum().backward()
     assert _ran(fused, "tinygrad_nll_backward") == 1
+    assert _ran(fused, "tinygrad_nll_rows") == (0 if weighted else 1)  # the forward kernel takes no class weights
     np.testing.assert_allclose(loss.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_nll_backward_kernel_matches_the_plain_scatter_to_the_bit(fused) -> None:
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_kernels_match_the_plain_path_to_the_bit(fused, reduction: str) -> None:
     log_probs = np.log(np.random.default_rng(6).dirichlet(np.ones(5), size=8)).astype(np.float32)
-    target = np.array([4, 0, 0, 2, 1, 3, 4, 2])
+    target = np.array([4, 0, -100, 2, 1, 3, 4, -100])  # two ignored rows
     results = []
     for use_kernel in (True, False):
         if not use_kernel:
             stop_on_numpy()
         x = tinygrad_lr.tensor(log_probs, requires_grad=True)
-        (tinygrad_lr.nn.functional.nll_loss(x, tinygrad_lr.tensor(target)) * 3).backward()
-        results.append(x.grad.numpy())
-    np.testing.assert_array_equal(results[0], results[1])
+        loss = tinygrad_lr.nn.functional.nll_loss(x, tinygrad_lr.tensor(target), reduction=reduction)
+        (loss * tinygrad_lr.arange(1.0, 9.0) if reduction == "none" else loss * 3).sum().backward()
+        results.append((loss.detach().numpy(), x.grad.numpy()))
+    assert _ran(fused, "tinygrad_nll") == 2
+    for with_kernel, plain in zip(*results):
+        np.testing.assert_array_equal(with_kernel, plain)
 
 
 # ------------------------------------------------------------------------------- optimizers

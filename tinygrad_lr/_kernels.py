@@ -117,6 +117,17 @@ class Kernels:
             """)(g, y, classes, out, size=y.size // classes if classes else 0)
         return out
 
+    def nll_rows(self, logp: Any, target: Any, ignore_index: int) -> tuple[Any, Any, Any]:
+        """The NLL of class indices over (N, C) log-probabilities without class weights, per row:
+        kept = target ≠ ignore_index, the weight w = kept, a safe index (0 where ignored) and
+        loss = −(w · logp[i, index]), in one pass (the plain path: about ten small kernels)."""
+        return self.kernel("tinygrad_nll_rows", "raw T logp, int64 t, int64 C, int64 ignore", "T loss, T w, int64 safe",
+                           """
+            const bool kept = t != ignore;
+            safe = kept ? t : 0;
+            w = (T)kept;
+            loss = -(w * logp[(long long)i * C + safe])""")(logp, target, logp.shape[1], ignore_index)
+
     def nll_backward(self, target_weight: Any, target: Any, grad: Any, shape: tuple[int, int]) -> Any:
         """The (N, C) gradient of the NLL of class indices: −w_i · g_i at (i, target_i), 0
         elsewhere, in one pass (the plain path fills zeros, then scatters). ``target_weight``,

@@ -57,6 +57,14 @@ class NegativeLogLikelihood(Op):
 
     def forward(self, logp, target, weight, ignore_index: int, label_smoothing: float, reduction: str):
         xp = self.xp
+        fused = FUSED.get(xp)
+        if (fused is not None and weight is None and not label_smoothing and logp.ndim == 2 and fused.takes(logp)
+                and logp.flags.c_contiguous):  # CuPy, a batch of rows: one kernel for what follows
+            loss, target_weight, safe_target = fused.nll_rows(logp, target, ignore_index)
+            denominator = target_weight.sum()
+            self.save(None, loss.shape, reduction, denominator, 1, (xp.arange(logp.shape[0]), safe_target),
+                      target_weight, logp.shape)
+            return _reduce(loss, reduction, denominator)
         class_dim = 0 if logp.ndim == 1 else 1
         n_classes = logp.shape[class_dim]
         class_shape = [1] * logp.ndim
@@ -97,7 +105,8 @@ class NegativeLogLikelihood(Op):
         if a is None:  # no smoothing: −w_{y_i} · grad_i at (i, y_i), zero elsewhere
             index, target_weight, logp_shape = self.saved[5:]
             fused = FUSED.get(self.xp)
-            if fused is not None and len(logp_shape) == 2 and fused.takes(target_weight, grad):  # CuPy: one kernel instead of zeros + scatter
+            # CuPy: one kernel instead of zeros, product and scatter
+            if fused is not None and len(logp_shape) == 2 and fused.takes(target_weight, grad):
                 return fused.nll_backward(target_weight, index[1], grad, logp_shape)
             full = self.xp.zeros(logp_shape, dtype=grad.dtype)
             full[index] = -(target_weight * grad)  # one target per position: no repeated indices
