@@ -77,6 +77,9 @@ class ElementwiseKernel:
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ValueError(f"kernel name {name!r} is not a C identifier")
         self.inputs, self.outputs = _params(in_params, False), _params(out_params, True)
+        for p in self.inputs + self.outputs:  # CuPy's rule: its generated code uses these names
+            if p.name in ("n", "i") or p.name.startswith("_"):
+                raise ValueError(f"{name}: parameter name {p.name!r} is reserved by CuPy")
         self.operation, self.name = operation, name
         self.calls = 0  # how often it ran (tests check the fused path was taken)
 

@@ -89,6 +89,9 @@ class Kernels:
         return self.kernel("tinygrad_relu_backward", "T g, T y", "T dx", "dx = g * (T)(y > (T)0)")(g, y)
 
     # -------------------------------------------------------------------- log_softmax, NLL
+    # These index ``raw`` arrays by hand (one thread per row). They are passed flattened (a free view
+    # of a C-contiguous array): CuPy indexes a raw n-d array by a flat index through its shape,
+    # a division per axis, where a 1-d one is a plain offset.
     def log_softmax_rows(self, a: Any) -> Any:
         """log_softmax over the last axis of a C-contiguous array: one thread per row computes the
         row's max m, s = Σ e^(a−m), and writes (a − m) − log s (the plain path's order)."""
@@ -102,7 +105,7 @@ class Kernels:
             for (long long j = 0; j < C; ++j) s += exp(a[start + j] - m);
             T log_s = log(s);
             for (long long j = 0; j < C; ++j) out[start + j] = (a[start + j] - m) - log_s;
-            """)(a, classes, out, size=a.size // classes if classes else 0)
+            """)(a.reshape(-1), classes, out.reshape(-1), size=a.size // classes if classes else 0)
         return out
 
     def log_softmax_rows_backward(self, g: Any, y: Any) -> Any:
@@ -114,7 +117,7 @@ class Kernels:
             T s = (T)0;
             for (long long j = 0; j < C; ++j) s += g[start + j];
             for (long long j = 0; j < C; ++j) dx[start + j] = g[start + j] - exp(y[start + j]) * s;
-            """)(g, y, classes, out, size=y.size // classes if classes else 0)
+            """)(g.reshape(-1), y.reshape(-1), classes, out.reshape(-1), size=y.size // classes if classes else 0)
         return out
 
     def nll_rows(self, logp: Any, target: Any, ignore_index: int) -> tuple[Any, Any, Any]:
@@ -126,7 +129,7 @@ class Kernels:
             const bool kept = t != ignore;
             safe = kept ? t : 0;
             w = (T)kept;
-            loss = -(w * logp[(long long)i * C + safe])""")(logp, target, logp.shape[1], ignore_index)
+            loss = -(w * logp[(long long)i * C + safe])""")(logp.reshape(-1), target, logp.shape[1], ignore_index)
 
     def nll_backward(self, target_weight: Any, target: Any, grad: Any, shape: tuple[int, int]) -> Any:
         """The (N, C) gradient of the NLL of class indices: −w_i · g_i at (i, target_i), 0
