@@ -16,8 +16,9 @@ What it follows of CuPy's rules (the parts the kernels use):
 - outputs that are not given are allocated (broadcast shape, dtype of their type);
 - scalars are passed by value. Stricter than CuPy: a Python float for a ``T`` parameter is refused,
   so a kernel call cannot leave the scalar's dtype to chance.
-It is compiled without floating-point contraction; CUDA fuses a*b+c into one FMA by default, so
-kernel and plain path can differ by an ulp on a GPU where they agree here.
+It is compiled without floating-point contraction (``-ffp-contract=off``), as the kernels are on a GPU
+(``--fmad=false``, which ``options`` carries and this stand-in accepts): a fused multiply-add happens
+only where a body calls ``fma``.
 """
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def _compile(source: str) -> Any:
 class ElementwiseKernel:
     """The CPU stand-in for ``cupy.ElementwiseKernel(in_params, out_params, operation, name)``."""
 
-    def __init__(self, in_params: str, out_params: str, operation: str, name: str = "kernel") -> None:
+    def __init__(self, in_params: str, out_params: str, operation: str, name: str = "kernel",
+                 options: tuple = ()) -> None:
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ValueError(f"kernel name {name!r} is not a C identifier")
         self.inputs, self.outputs = _params(in_params, False), _params(out_params, True)
@@ -158,7 +160,7 @@ class ElementwiseKernel:
 def use_on_numpy() -> Any:
     """Register the compiled kernels for NumPy arrays (``_kernels.FUSED[np]``); returns them."""
     from tinygrad_lr import _kernels
-    kernels = _kernels.FUSED[np] = _kernels.Kernels(np, ElementwiseKernel)
+    kernels = _kernels.FUSED[np] = _kernels.Kernels(np, _kernels.no_contraction(ElementwiseKernel))
     return kernels
 
 

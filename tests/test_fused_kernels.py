@@ -176,7 +176,7 @@ def test_sgd_kernel_matches_the_plain_update_to_the_bit_and_torch(fused, setting
     plain = _run_optimizer(tinygrad_lr, "SGD", dict(settings), None)
     for ours, reference, theirs in zip(with_kernel, plain, expected):
         np.testing.assert_array_equal(ours, reference)
-        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+        np.testing.assert_array_equal(ours, theirs)  # the fma()s where PyTorch's CPU kernels fuse
 
 
 @pytest.mark.parametrize("name, settings", ADAM_SETTINGS, ids=[f"{n}-{s}" for n, s in ADAM_SETTINGS])
@@ -189,6 +189,7 @@ def test_adam_kernel_matches_the_plain_update_and_torch(fused, name: str, settin
     for ours, reference, theirs in zip(with_kernel, plain, expected):
         # sqrt is correctly rounded in both: same operations, same order, same bits
         np.testing.assert_array_equal(ours, reference)
+        # PyTorch's exp_avg_sq update fuses (addcmul) and its sqrt is MKL's, not correctly rounded
         np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
 
 

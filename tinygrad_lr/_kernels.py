@@ -18,7 +18,10 @@ plain NumPy lines and the lookup is the only cost (~30 ns)::
     return out_grad * (1 - out * out)    # the plain path, the formula in the docstring
 
 Each kernel body is the plain path's arithmetic in the same order, in C++ (``T`` is the array's
-dtype; literals are cast to ``T`` so float32 stays float32). The tests compile these same bodies
+dtype; literals are cast to ``T`` so float32 stays float32). They are compiled with contraction off
+(``--fmad=false``: the CUDA compiler would otherwise fuse any ``a * b + c``), so every operation
+rounds as its NumPy twin does, and a fused multiply-add happens exactly where the body writes
+``fma(...)``: where PyTorch's CPU kernels fuse too (``add(alpha=)``, ``lerp``; see ``optim/_axpy``). The tests compile these same bodies
 with the machine's C++ compiler (``tests/cuda_kernels_on_cpu.py`` mimics ``ElementwiseKernel``),
 register them for NumPy and run the ops, optimizers and a training loop against PyTorch: the code
 path is tested on a machine without a GPU.
@@ -28,6 +31,7 @@ that dtype and no float64 sneaks in.
 """
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 from typing import Any, Callable
 
@@ -37,6 +41,11 @@ FUSED: dict[ModuleType, "Kernels"] = {}
 # Rows of at most this many classes take the one-thread-per-row log_softmax kernel; longer rows
 # would loop serially in one thread and keep the plain path (CuPy's reductions).
 ROW_KERNEL_MAX = 1024
+
+
+def no_contraction(elementwise: Callable[..., Any]) -> Callable[..., Any]:
+    """``cupy.ElementwiseKernel`` compiled with ``--fmad=false`` (see the module's docstring)."""
+    return functools.partial(elementwise, options=("--fmad=false",))
 
 
 def as_scalar(array: Any, value: float) -> Any:
@@ -154,17 +163,17 @@ class Kernels:
         if buf is not None:
             if first:  # the first buffer is the gradient itself, undampened
                 body.append("buf = d;")
-            elif dampening == 0:
+            elif dampening == 0:  # buf.mul_(momentum).add_(d): the product rounded, then the sum
                 body.append("buf = buf * momentum + d;")
-            else:
-                body.append("buf = buf * momentum + d * damped;")
-            body.append("T step = d + buf * momentum;" if nesterov else "T step = buf;")
+            else:  # buf.mul_(momentum).add_(d, alpha=1 - dampening)
+                body.append("buf = fma(d, damped, buf * momentum);")
+            body.append("T step = fma(buf, momentum, d);" if nesterov else "T step = buf;")
             inputs += ", T momentum, T damped"
             outputs += ", T buf"
             scalars += [momentum, 1 - dampening]
         else:
             body.append("T step = d;")
-        body.append("p = p + step * -lr;")
+        body.append("p = fma(step, -lr, p);")  # param.add_(step, alpha=-lr)
         key = f"tinygrad_sgd_{int(buf is not None)}{int(first)}{int(dampening == 0)}{int(nesterov)}" \
               f"{int(weight_decay != 0)}{int(maximize)}"
         kernel = self.kernel(key, inputs, outputs, "\n".join(body))
@@ -179,9 +188,9 @@ class Kernels:
         body = ["p = p * decay;" if decoupled and weight_decay != 0 else "",
                 _decayed_gradient(0.0 if decoupled else weight_decay, maximize),
                 # lerp(m, d, w) in PyTorch's form for the weight's size (see optimizer.lerp_)
-                "m = m + (d - m) * w;" if abs(weight) < 0.5 else "m = d - (d - m) * one_minus_w;",
+                "m = fma(w, d - m, m);" if abs(weight) < 0.5 else "m = fma(w_minus_1, d - m, d);",
                 "v = v * beta2 + d * one_minus_beta2 * d;"]
-        inputs = ("T g, T wd, T decay, T w, T one_minus_w, T beta2, T one_minus_beta2, T step_size, "
+        inputs = ("T g, T wd, T decay, T w, T w_minus_1, T beta2, T one_minus_beta2, T step_size, "
                   "T bias_correction2_sqrt, T eps")
         outputs = "T p, T m, T v"
         if max_exp_avg_sq is not None:
@@ -192,14 +201,16 @@ class Kernels:
         key = f"tinygrad_adam_{int(max_exp_avg_sq is not None)}{int(abs(weight) < 0.5)}{int(decoupled)}" \
               f"{int(weight_decay != 0)}{int(maximize)}"
         kernel = self.kernel(key, inputs, outputs, "\n".join(line for line in body if line))
+        w = as_scalar(param, weight)
         scalars = [as_scalar(param, v) for v in (
-            weight_decay, 1 - lr * weight_decay, weight, 1 - weight, beta2, 1 - beta2, lr / (1 - beta1 ** step),
+            weight_decay, 1 - lr * weight_decay, w, w - param.dtype.type(1), beta2, 1 - beta2, lr / (1 - beta1 ** step),
             (1 - beta2 ** step) ** 0.5, eps)]
         kernel(grad, *scalars, param, exp_avg, exp_avg_sq, *(() if max_exp_avg_sq is None else (max_exp_avg_sq,)))
 
 
 def _decayed_gradient(weight_decay: float, maximize: bool) -> str:
-    """The C++ line for ``optimizer.decayed_gradient``: d = (−)g (+ weight_decay · p), same order."""
+    """The C++ line for ``optimizer.decayed_gradient``: d = (−)g, then ``d.add(p, alpha=weight_decay)``
+    as one fused multiply-add."""
     if weight_decay != 0:
-        return "T d = p * wd - g;" if maximize else "T d = p * wd + g;"
+        return "T d = fma(p, wd, -g);" if maximize else "T d = fma(p, wd, g);"
     return "T d = -g;" if maximize else "T d = g;"

@@ -135,7 +135,7 @@ def cupy_module() -> ModuleType | None:
     except Exception:
         return None
     from . import _kernels  # the fused kernels (one launch for a chain of elementwise ops) on CuPy arrays
-    _kernels.FUSED[cupy] = _kernels.Kernels(cupy, cupy.ElementwiseKernel)
+    _kernels.FUSED[cupy] = _kernels.Kernels(cupy, _kernels.no_contraction(cupy.ElementwiseKernel))
     return cupy
 
 

@@ -22,6 +22,7 @@ from ..autograd import enable_grad
 from ..backend import move
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from ._axpy import add_scaled_, added_scaled
 
 
 class _RequiredParameter:
@@ -62,29 +63,31 @@ def lerp_(xp: Any, start: Any, end: Any, weight: float, scratch: Any) -> None:
     """``start += weight * (end - start)`` on arrays, in place, computed as PyTorch's ``lerp_`` does.
 
     PyTorch picks one of two algebraically equal forms by the size of the weight (exact at weights
-    0 and 1); using the same form keeps running averages as close to PyTorch's as possible.
+    0 and 1) and rounds each once, as a fused multiply-add: ``fma(w, end - start, start)`` for
+    |w| < 0.5, else ``fma(w - 1, end - start, end)`` with ``w - 1`` rounded in the array's dtype.
+    ``add_scaled_`` is that FMA (OpenBLAS axpy), so the running averages are PyTorch's to the bit.
     ``scratch`` is an array shaped like ``start`` that this may overwrite.
     """
-    xp.subtract(end, start, out=scratch)
+    difference = xp.subtract(end, start, out=scratch)
     if abs(weight) < 0.5:
-        scratch *= weight
-        start += scratch
+        add_scaled_(xp, start, weight, difference, difference)
     else:
-        scratch *= 1 - weight
-        xp.subtract(end, scratch, out=start)
+        start[...] = end
+        coefficient = float(start.dtype.type(weight) - start.dtype.type(1))  # rounded as PyTorch's kernel does
+        add_scaled_(xp, start, coefficient, difference, difference)
 
 
 def decayed_gradient(xp: Any, param: Any, grad: Any, weight_decay: float, maximize: bool, out: Any) -> Any:
-    """The gradient the update uses: ``-grad`` if maximizing, plus ``weight_decay * param``.
+    """The gradient the update uses: ``-grad`` if maximizing, then ``+ weight_decay * param``
+    (PyTorch's ``grad.add(param, alpha=weight_decay)``: one fused multiply-add).
 
     Returns ``grad`` itself when neither applies, else ``out`` holding the result (the parameter's
     own ``.grad`` is never modified).
     """
-    if weight_decay != 0:
-        xp.multiply(param, weight_decay, out=out)
-        return xp.subtract(out, grad, out=out) if maximize else xp.add(out, grad, out=out)
     if maximize:
-        return xp.negative(grad, out=out)
+        grad = xp.negative(grad, out=out)
+    if weight_decay != 0:
+        return added_scaled(xp, grad, weight_decay, param, out)
     return grad
 
 

@@ -5,7 +5,7 @@ from typing import Any, Callable, Iterable
 
 from .._kernels import FUSED, Kernels
 from ..tensor import Tensor
-from ._axpy import add_scaled_
+from ._axpy import add_scaled_, added_scaled
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
 
@@ -54,15 +54,16 @@ class SGD(Optimizer):
                 grad = decayed_gradient(xp, param, p.grad._data, weight_decay, maximize, out=scratch)
                 if momentum != 0:
                     state = self.state[p]
-                    if "momentum_buffer" in state:
+                    if "momentum_buffer" in state:  # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
                         buf = state["momentum_buffer"]._data
                         buf *= momentum
-                        buf += grad if dampening == 0 else (1 - dampening) * grad
+                        add_scaled_(xp, buf, 1 - dampening, grad, None)
                     else:  # the first buffer is a copy of the gradient, undampened
                         buf = xp.array(grad)
                         state["momentum_buffer"] = Tensor._wrap(buf, p.device)
-                    grad = grad + momentum * buf if nesterov else buf
-                add_scaled_(xp, param, -lr, grad, scratch)  # param -= lr * grad, one pass where it can
+                    # Nesterov: grad.add(buf, alpha=momentum), into the scratch array (never into .grad)
+                    grad = added_scaled(xp, grad, momentum, buf, scratch) if nesterov else buf
+                add_scaled_(xp, param, -lr, grad, scratch)  # param.add_(grad, alpha=-lr)
         return loss
 
     def _fused_step(self, fused: Kernels, p: Tensor, lr: float, momentum: float, dampening: float,
