@@ -3,7 +3,7 @@ reproduced with NumPy and OpenBLAS, checked against live torch.
 
 PyTorch's CPU kernels round ``add(alpha=)``, ``add_(alpha=)`` and ``lerp_`` once (fused multiply-adds);
 ``optim/_axpy.py`` does the same with OpenBLAS' axpy. So SGD in every variant, every running average
-(``lerp_``) and Adamax match to the bit. Adam, RMSprop, Adagrad and Adadelta take a square root from
+(``lerp_``), Adamax, ASGD and Rprop match to the bit. Adam, RMSprop, Adagrad and Adadelta take a square root from
 MKL's vector library, which is not correctly rounded (on this project's machine 14 of 2,013 float32
 roots were an ulp off NumPy's correctly rounded ones), and fuse ``addcmul_``; they agree to about an
 ulp (tests/test_optim.py).
@@ -38,6 +38,16 @@ def _steps(module, name: str, settings: dict, dtype: type, sizes: tuple[int, ...
     return [p.detach().numpy() for p in params], state
 
 
+def _assert_same_bits(ours: tuple, theirs: tuple) -> None:
+    """The parameters and every state entry of two ``_steps`` runs are equal to the bit."""
+    for a, b in zip(ours[0], theirs[0]):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(ours[1], theirs[1]):
+        assert a.keys() == b.keys()
+        for key in b:
+            np.testing.assert_array_equal(a[key], b[key])
+
+
 SGD = [dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.05, momentum=0.9, nesterov=True),
        dict(lr=0.05, momentum=0.8, dampening=0.3), dict(lr=0.1, weight_decay=5e-4),
        dict(lr=0.01, momentum=0.9, weight_decay=5e-4), dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
@@ -49,14 +59,8 @@ SGD = [dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.05, momentum=0.9, ne
 @pytest.mark.parametrize("settings", SGD, ids=[str(s) for s in SGD])
 def test_sgd_matches_torch_to_the_bit(settings: dict, dtype: type) -> None:
     """Every variant, for parameters of one element up to past BLAS' vector blocks (5,003)."""
-    ours, our_state = _steps(tinygrad_lr, "SGD", settings, dtype, (1, 7, 10, 300, 5003))
-    theirs, their_state = _steps(torch, "SGD", settings, dtype, (1, 7, 10, 300, 5003))
-    for a, b in zip(ours, theirs):
-        np.testing.assert_array_equal(a, b)
-    for a, b in zip(our_state, their_state):
-        assert a.keys() == b.keys()
-        for key in b:
-            np.testing.assert_array_equal(a[key], b[key])
+    _assert_same_bits(_steps(tinygrad_lr, "SGD", settings, dtype, (1, 7, 10, 300, 5003)),
+                      _steps(torch, "SGD", settings, dtype, (1, 7, 10, 300, 5003)))
 
 
 LERPS = [("Adamax", dict(lr=0.01)), ("Adamax", dict(lr=0.01, betas=(0.3, 0.99), weight_decay=0.1)),
@@ -95,3 +99,15 @@ def test_axpy_rounds_once(dtype: type) -> None:
         else:
             exact = np.array([float(Fraction(float(b)) + Fraction(alpha) * Fraction(float(a))) for a, b in zip(x, y)])
         np.testing.assert_array_equal(out, exact)
+
+
+EXACT = [("Adamax", dict(lr=0.01, weight_decay=0.01)), ("ASGD", dict(lr=0.01)),
+         ("ASGD", dict(lr=0.01, t0=2, weight_decay=0.01)), ("Rprop", dict(lr=0.01))]
+
+
+@needs_openblas
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, settings", EXACT, ids=[f"{n}-{s}" for n, s in EXACT])
+def test_optimizers_without_square_roots_match_torch_to_the_bit(name: str, settings: dict, dtype: type) -> None:
+    _assert_same_bits(_steps(tinygrad_lr, name, settings, dtype, (1, 9, 2000)),
+                      _steps(torch, name, settings, dtype, (1, 9, 2000)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+from ._axpy import add_scaled_
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
 
@@ -48,5 +49,5 @@ class Adadelta(Optimizer):
                 delta *= grad
                 acc_delta *= rho
                 acc_delta += xp.multiply(xp.multiply(delta, 1 - rho, out=scratch), delta, out=scratch)
-                param += xp.multiply(delta, -lr, out=scratch)
+                add_scaled_(xp, param, -lr, delta, scratch)  # param.add_(delta, alpha=-lr)
         return loss

@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..tensor import Tensor
+from ._axpy import add_scaled_
 from .optimizer import Optimizer, lerp_
 
 
@@ -93,5 +94,5 @@ class Adafactor(Optimizer):
                 update = 1 / xp.sqrt(xp.maximum(var_estimate, eps1 * eps1))
                 update *= grad
                 denom = max(1.0, float(_norm(xp, update)) / ((update.size ** 0.5) * d))
-                param += update * (-alpha / denom)
+                add_scaled_(xp, param, -alpha / denom, update, update)  # param.add_(update, alpha=-alpha / denom)
         return loss

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ..dtypes import get_default_dtype
+from ._axpy import add_scaled_
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient
 
 
@@ -40,7 +41,7 @@ class ASGD(Optimizer):
                                         out=grad_out)
                 eta = float(state["eta"]._data)
                 param *= 1 - lambd * eta
-                param += xp.multiply(grad, -eta, out=scratch)
+                add_scaled_(xp, param, -eta, grad, scratch)  # param.add_(grad, alpha=-eta)
                 ax, mu = state["ax"]._data, float(state["mu"]._data)
                 if mu != 1:
                     ax += xp.multiply(xp.subtract(param, ax, out=scratch), mu, out=scratch)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+from ._axpy import add_scaled_
 from .optimizer import Optimizer, check_hyperparameter, decayed_gradient, lerp_
 
 
@@ -58,7 +59,7 @@ class RMSprop(Optimizer):
                     buf = state["momentum_buffer"]._data
                     buf *= momentum
                     buf += xp.divide(grad, avg, out=avg)
-                    param -= xp.multiply(buf, lr, out=scratch)
+                    add_scaled_(xp, param, -lr, buf, scratch)  # param.add_(buf, alpha=-lr)
                 else:
                     update = xp.multiply(grad, -lr, out=grad_out)
                     update /= avg
