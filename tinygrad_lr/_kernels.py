@@ -21,10 +21,11 @@ Each kernel body is the plain path's arithmetic in the same order, in C++ (``T``
 dtype; literals are cast to ``T`` so float32 stays float32). They are compiled with contraction off
 (``--fmad=false``: the CUDA compiler would otherwise fuse any ``a * b + c``), so every operation
 rounds as its NumPy twin does, and a fused multiply-add happens exactly where the body writes
-``fma(...)``: where PyTorch's CPU kernels fuse too (``add(alpha=)``, ``lerp``; see ``optim/_axpy``). The tests compile these same bodies
-with the machine's C++ compiler (``tests/cuda_kernels_on_cpu.py`` mimics ``ElementwiseKernel``),
-register them for NumPy and run the ops, optimizers and a training loop against PyTorch: the code
-path is tested on a machine without a GPU.
+``fma(...)``: where PyTorch's CPU kernels fuse too (``add(alpha=)``, ``lerp``; see ``optim/_axpy``).
+The tests compile these same bodies with the machine's C++ compiler
+(``tests/cuda_kernels_on_cpu.py`` mimics ``ElementwiseKernel``), register them for NumPy and run the
+ops, optimizers and a training loop against PyTorch: the code path is tested on a machine without a
+GPU.
 
 Scalars are passed as NumPy scalars of the array's dtype (``as_scalar``): ``T lr`` then binds to
 that dtype and no float64 sneaks in.
