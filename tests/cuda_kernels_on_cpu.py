@@ -36,6 +36,7 @@ import numpy as np
 CXX = shutil.which("g++") or shutil.which("c++")
 _C_TYPES = {"float32": ("float", ctypes.c_float), "float64": ("double", ctypes.c_double),
             "int64": ("long long", ctypes.c_longlong), "int32": ("int", ctypes.c_int),
+            "uint8": ("unsigned char", ctypes.c_ubyte),
             "bool": ("bool", ctypes.c_bool)}
 _BUILD_DIR = tempfile.mkdtemp(prefix="tinygrad_kernels_")
 _LIBRARIES: dict[str, Any] = {}

@@ -147,6 +147,42 @@ def test_nll_kernels_match_the_plain_path_to_the_bit(fused, reduction: str) -> N
         np.testing.assert_array_equal(with_kernel, plain)
 
 
+# ------------------------------------------------------------------------------ max pooling
+POOLS = [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2, stride=3),
+         dict(kernel_size=3, stride=1), dict(kernel_size=2, dilation=2, stride=2), dict(kernel_size=3, ceil_mode=True)]
+
+
+@pytest.mark.parametrize("settings", POOLS, ids=[str(p) for p in POOLS])
+def test_max_pool_kernels_match_the_plain_path_to_the_bit_and_torch(fused, settings: dict) -> None:
+    x = np.round(_values(13, (2, 3, 9, 9), np.float32), 0)  # rounded: ties inside windows
+    x[0, 0, 1, 1] = x[1, 2, 4, 5] = np.nan  # a NaN entry wins its windows, as in PyTorch
+    x[0, 1, :3, :3] = np.nan
+    span = settings.get("dilation", 1) * (settings["kernel_size"] - 1) + 1
+    overlapping = settings.get("stride", settings["kernel_size"]) < span
+    results = []
+    for use_kernel in (True, False):
+        if not use_kernel:
+            stop_on_numpy()
+        ours = tinygrad_lr.tensor(x, requires_grad=True)
+        out, indices = tinygrad_lr.nn.functional.max_pool2d(ours, return_indices=True, **settings)
+        g = _values(14, tuple(out.shape), np.float32)
+        out.backward(tinygrad_lr.tensor(g))
+        results.append((out.detach().numpy(), indices.numpy(), ours.grad.numpy()))
+        if use_kernel:
+            assert _ran(fused, "tinygrad_max_pool") == (1 if overlapping else 2)  # overlaps: the plain backward
+    for with_kernel, plain in zip(*results):
+        np.testing.assert_array_equal(with_kernel, plain)
+    theirs = torch.tensor(x, requires_grad=True)
+    expected, expected_indices = torch.nn.functional.max_pool2d(theirs, return_indices=True, **settings)
+    expected.backward(torch.tensor(g))
+    np.testing.assert_array_equal(results[0][0], expected.detach().numpy())
+    np.testing.assert_array_equal(results[0][1], expected_indices.numpy())
+    if overlapping:  # an entry that wins several windows sums their gradients, in another order than torch
+        np.testing.assert_allclose(results[0][2], theirs.grad.numpy(), rtol=1e-6, atol=1e-6)
+    else:
+        np.testing.assert_array_equal(results[0][2], theirs.grad.numpy())
+
+
 # ------------------------------------------------------------------------------- optimizers
 SGD_SETTINGS = [dict(momentum=0.0), dict(momentum=0.9), dict(momentum=0.9, dampening=0.3),
                 dict(momentum=0.8, nesterov=True), dict(momentum=0.9, weight_decay=0.01),
@@ -309,3 +345,22 @@ def test_half_precision_and_mixed_dtypes_keep_the_plain_path(fused) -> None:
     assert _ran(fused, "tinygrad_") == 0
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=2e-3, atol=1e-3)  # float16 rounding
     assert not fused.takes(np.zeros(2, np.float32), np.zeros(2, np.float64))
+
+
+@pytest.mark.cuda
+@needs_cuda
+@pytest.mark.parametrize("settings", POOLS, ids=[str(p) for p in POOLS])
+def test_cuda_max_pool_kernels_match_torch_cuda(settings: dict) -> None:
+    x = np.round(_values(13, (2, 3, 9, 9), np.float32), 0)
+    x[0, 0, 1, 1] = np.nan
+    ours = tinygrad_lr.tensor(x, device="cuda", requires_grad=True)
+    theirs = torch.tensor(x, device="cuda", requires_grad=True)
+    out, indices = tinygrad_lr.nn.functional.max_pool2d(ours, return_indices=True, **settings)
+    expected, expected_indices = torch.nn.functional.max_pool2d(theirs, return_indices=True, **settings)
+    g = _values(14, tuple(out.shape), np.float32)
+    out.backward(tinygrad_lr.tensor(g, device="cuda"))
+    expected.backward(torch.tensor(g, device="cuda"))
+    assert "tinygrad_max_pool" in _cupy_kernels()._built
+    np.testing.assert_array_equal(out.detach().cpu().numpy(), expected.detach().cpu().numpy())
+    np.testing.assert_array_equal(indices.cpu().numpy(), expected_indices.cpu().numpy())
+    np.testing.assert_allclose(ours.grad.cpu().numpy(), theirs.grad.cpu().numpy(), rtol=1e-6, atol=1e-6)

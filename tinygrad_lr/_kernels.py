@@ -153,6 +153,50 @@ class Kernels:
             shape[1], out)
         return out
 
+    # ----------------------------------------------------------------------- max pooling
+    # One thread per output of an (N, C, OH, OW) pool over the (N, C, H, W) canvas (the input padded
+    # with its lowest value): the window's entry (a, b) sits at start + a·DH·W + b·DW.
+    _POOL_INPUTS = "int64 H, int64 W, int64 OH, int64 OW, int64 KH, int64 KW, int64 SH, int64 SW, int64 DH, int64 DW"
+    _POOL_START = """
+            const long long plane = (long long)i / (OH * OW), row = ((long long)i / OW) % OH, col = (long long)i % OW;
+            const long long start = plane * H * W + row * SH * W + col * SW;"""
+
+    def max_pool(self, canvas: Any, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int],
+                 out_size: tuple[int, int], offsets_dtype: Any) -> tuple[Any, Any]:
+        """(maxima, offsets) as ``ops.pooling.max_pool_forward`` makes them: a later entry wins only
+        if strictly greater (the first maximum keeps its place on ties), and a NaN entry always wins
+        (the last one), as in PyTorch. The plain path is ~4 kernels per window entry and a wait for
+        the device (its NaN check)."""
+        n, c, height, width = canvas.shape
+        best = self.xp.empty((n, c) + tuple(out_size), dtype=canvas.dtype)
+        offsets = self.xp.empty(best.shape, dtype=offsets_dtype)
+        self.kernel("tinygrad_max_pool", "raw T x, " + self._POOL_INPUTS, "T best, O offset", self._POOL_START + """
+            T m = x[start];
+            long long at = 0;
+            for (long long a = 0; a < KH; ++a)
+                for (long long b = 0; b < KW; ++b) {
+                    const T v = x[start + a * DH * W + b * DW];
+                    if (v > m || v != v) { m = v; at = a * KW + b; }
+                }
+            best = m;
+            offset = (O)at""")(canvas.reshape(-1), height, width, *out_size, *kernel, *stride, *dilation, best, offsets)
+        return best, offsets
+
+    def max_pool_backward(self, out_grad: Any, offsets: Any, kernel: tuple[int, int], stride: tuple[int, int],
+                          dilation: tuple[int, int], canvas_shape: tuple[int, ...], zeroed: bool) -> Any:
+        """The gradient on the canvas of a pool whose windows do not overlap: each output writes
+        g · [offset = k] into its window's entry k (the plain path: two kernels per entry).
+        ``zeroed``: start from zeros (windows that do not cover the whole canvas)."""
+        grad = (self.xp.zeros if zeroed else self.xp.empty)(canvas_shape, dtype=out_grad.dtype)
+        self.kernel("tinygrad_max_pool_backward", "T g, O offset, " + self._POOL_INPUTS, "raw T grad",
+                    self._POOL_START + """
+            for (long long a = 0; a < KH; ++a)
+                for (long long b = 0; b < KW; ++b)
+                    grad[start + a * DH * W + b * DW] = g * (T)(offset == a * KW + b)""")(
+            out_grad, offsets, canvas_shape[2], canvas_shape[3], *offsets.shape[2:], *kernel, *stride, *dilation,
+            grad.reshape(-1))
+        return grad
+
     # ------------------------------------------------------------------------- optimizers
     def sgd_step(self, param: Any, grad: Any, buf: Any | None, *, lr: float, momentum: float, dampening: float,
                  weight_decay: float, nesterov: bool, maximize: bool, first: bool) -> None:

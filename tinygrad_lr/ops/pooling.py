@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._kernels import FUSED
 from ..autograd import Op
 from ..backend import scatter_add
 
@@ -45,8 +46,12 @@ def max_pool_forward(xp: Any, x: Any, kernel: Pair, stride: Pair, padding: Pair,
     lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     padded = pad_to(xp, x, padding, canvas, lowest)
     kh, kw = kernel
+    offsets_dtype = np.uint8 if kh * kw <= 256 else np.int64
+    fused = FUSED.get(xp)
+    if fused is not None and fused.takes(padded):  # CuPy: one kernel, one thread per output
+        return fused.max_pool(padded, kernel, stride, dilation, out_size, offsets_dtype)
     best = offset_view(padded, 0, 0, stride, dilation, out_size).copy()
-    offsets = xp.zeros(best.shape, dtype=np.uint8 if kh * kw <= 256 else np.int64)
+    offsets = xp.zeros(best.shape, dtype=offsets_dtype)
     for k in range(1, kh * kw):
         candidate = offset_view(padded, k // kw, k % kw, stride, dilation, out_size)
         better = candidate > best  # strictly greater: the first maximum keeps its place on ties
@@ -97,6 +102,11 @@ class MaxPool2d(Op):
         apart = all(stride[a] >= spans[a] for a in (0, 1))
         tiled = apart and all(stride[a] == kernel[a] and dilation[a] == 1 and out_size[a] * stride[a] == canvas[a]
                               for a in (0, 1))
+        fused = FUSED.get(xp)
+        if apart and fused is not None and fused.takes(out_grad):  # CuPy: one kernel for every entry
+            grad = fused.max_pool_backward(out_grad, offsets, kernel, stride, dilation, shape[:2] + tuple(canvas),
+                                           zeroed=not tiled)
+            return grad[:, :, padding[0]:padding[0] + shape[2], padding[1]:padding[1] + shape[3]].reshape(x_shape)
         grad = (xp.empty if tiled else xp.zeros)(shape[:2] + tuple(canvas), dtype=out_grad.dtype)
         for k in range(kernel[0] * kernel[1]):
             view = offset_view(grad, k // kernel[1], k % kernel[1], stride, dilation, out_size)
