@@ -178,3 +178,15 @@ def test_blas_address_is_the_arrays_first_byte_for_every_layout() -> None:
     readonly.flags.writeable = False
     for view in (a, a.T, a[:, ::2], a[1:], a[::-1], np.broadcast_to(a[0], (3, 5)), readonly, np.zeros(0)):
         assert address(view) == view.ctypes.data
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_indices_below_checks_both_ends_with_one_max(dtype: type) -> None:
+    """The unsigned view: a negative index reads as a huge one, so one max finds it."""
+    from tinygrad_lr.backend import indices_below
+    low = np.iinfo(dtype).min
+    for values, bound, expected in (([0, 3, 9], 10, True), ([0, 10], 10, False), ([-1, 2], 10, False),
+                                    ([low, 0], 10, False), ([5], 6, True), ([0], 1, True)):
+        array = np.array(values, dtype=dtype)
+        assert indices_below(array, bound) is expected
+        assert indices_below(array[::-1], bound) is expected  # a strided view too

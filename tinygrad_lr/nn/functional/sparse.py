@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import dtypes
 from ...autograd import no_grad
+from ...backend import indices_below
 from ...creation import full, tensor
 from ...ops import sparse as S
 from ...tensor import Tensor, _named, where
@@ -58,7 +59,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
                            f"{weight.device} and {input.device}!")
     indices = input._data
-    if indices.size and (int(indices.min()) < 0 or int(indices.max()) >= weight.size(0)):
+    if indices.size and not indices_below(indices, weight.size(0)):
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _renorm_(weight, indices, max_norm, norm_type)
