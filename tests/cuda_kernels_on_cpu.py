@@ -22,6 +22,7 @@ only where a body calls ``fma``.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import hashlib
 import os
@@ -39,6 +40,7 @@ _C_TYPES = {"float32": ("float", ctypes.c_float), "float64": ("double", ctypes.c
             "uint8": ("unsigned char", ctypes.c_ubyte),
             "bool": ("bool", ctypes.c_bool)}
 _BUILD_DIR = tempfile.mkdtemp(prefix="tinygrad_kernels_")
+atexit.register(shutil.rmtree, _BUILD_DIR, ignore_errors=True)
 _LIBRARIES: dict[str, Any] = {}
 
 
