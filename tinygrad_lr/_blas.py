@@ -69,6 +69,19 @@ def address(array: np.ndarray) -> int:
         return array.ctypes.data
 
 
+def axpy_(y: Any, alpha: float, x: Any) -> bool:
+    """``y += alpha * x`` in place through OpenBLAS, one correctly rounded fused multiply-add per
+    element, when it can take the arrays exactly: NumPy float32 or float64 of one dtype, shape and
+    layout, contiguous, ``y`` writeable, not overlapping ``x``. Returns False (nothing done) otherwise."""
+    if (AXPY and type(y) is np.ndarray and type(x) is np.ndarray and y.dtype == x.dtype
+            and y.dtype in AXPY and y.shape == x.shape and y.strides == x.strides
+            and (y.flags.c_contiguous or y.flags.f_contiguous) and y.flags.writeable
+            and not np.may_share_memory(x, y)):
+        AXPY[y.dtype](y.size, float(alpha), address(x), 1, address(y), 1)
+        return True
+    return False
+
+
 def outer(x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
     """``x yᵀ`` for 1-D NumPy arrays of one float dtype, through ``ger`` on zeroed memory; None
     when the fast path does not apply (no OpenBLAS, another dtype, a non-finite value).

@@ -98,6 +98,10 @@ class Kernels:
         """d relu = g · [y > 0], as the plain path multiplies (so a NaN gradient stays NaN)."""
         return self.kernel("tinygrad_relu_backward", "T g, T y", "T dx", "dx = g * (T)(y > (T)0)")(g, y)
 
+    def fma(self, a: Any, b: Any, c: Any) -> Any:
+        """a · b + c rounded once (``_fma.fma``): CUDA's ``fma``."""
+        return self.kernel("tinygrad_fma", "T a, T b, T c", "T out", "out = fma(a, b, c)")(a, b, c)
+
     # -------------------------------------------------------------------- log_softmax, NLL
     # These index ``raw`` arrays by hand (one thread per row). They are passed flattened (a free view
     # of a C-contiguous array): CuPy indexes a raw n-d array by a flat index through its shape,

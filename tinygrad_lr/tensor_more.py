@@ -18,6 +18,7 @@ import numpy as np
 from . import dtypes
 from . import tensor as _tensor  # the Tensor class is looked up when a method runs (import cycle)
 from .ops import binary_math as B
+from .ops import elementwise as E
 from .ops import linalg_extra as X
 from .shapes import _normalize_dim
 from .tensor_extra import _renamed
@@ -91,14 +92,21 @@ class MoreMethods:
 
     # --------------------------------------------------------------------- fused arithmetic
     def addcmul(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
-        """self + value · tensor1 · tensor2"""
-        product = tensor1 * tensor2
-        return _renamed(self + (product if value == 1 else product * value), "AddcmulBackward0")
+        """self + value · tensor1 · tensor2, one node, rounded as PyTorch's kernel (``E.Addcmul``)."""
+        a, b, c, value = _three_operands(self, tensor1, tensor2, value)
+        return E.Addcmul.apply(a, b, c, value=value)
 
     def addcdiv(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
-        """self + value · tensor1 / tensor2"""
-        quotient = tensor1 / tensor2
-        return _renamed(self + (quotient if value == 1 else quotient * value), "AddcdivBackward0")
+        """self + value · tensor1 / tensor2, one node, in PyTorch's order of operations (``E.Addcdiv``)."""
+        a, b, c, value = _three_operands(self, tensor1, tensor2, value)
+        if not b.dtype.is_floating_point and not c.dtype.is_floating_point:
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+                "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
+                "as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the "
+                "latter implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        return E.Addcdiv.apply(a, b, c, value=value)
 
     def addr(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
         """β·self + α·(vec1 ⊗ vec2)"""
@@ -387,3 +395,11 @@ class MoreMethods:
 
 def _address(array: Any) -> int:
     return int(array.ctypes.data) if isinstance(array, np.ndarray) else int(array.data.ptr)
+
+
+def _three_operands(a: "Tensor", b: "Tensor", c: "Tensor", value: Any) -> tuple:
+    """The three tensors in their promoted dtype (0-d tensors rank below dimensioned ones, as in
+    PyTorch) and ``value`` as that dtype's kind of number (PyTorch casts it: 2.5 is 2 for integers)."""
+    result = dtypes.result_type(*((t.dtype, 2 if t.ndim else 1) for t in (a, b, c)))
+    a, b, c = (t if t.dtype is result else t.to(result) for t in (a, b, c))
+    return a, b, c, value if result.is_floating_point else int(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._fma import fma
 from .._kernels import FUSED
 from ..autograd import Op
 
@@ -434,3 +435,32 @@ class _quiet:
     def __exit__(self, *exc: object) -> None:
         if self.state is not None:
             self.xp.seterr(**self.state)
+
+
+class Addcmul(Op):
+    """out = a + value · t1 · t2 (``addcmul``), rounded as PyTorch's kernel: fma(value·t1, t2, a);
+    d/da = 1, d/dt1 = value · t2, d/dt2 = value · t1"""
+    torch_name = "AddcmulBackward0"
+
+    def forward(self, a, t1, t2, value: Any):
+        scaled = t1 if value == 1 else t1 * value  # (value · t1 is rounded first, as in PyTorch)
+        self.save(t1, t2, value)
+        return fma(self.xp, scaled, t2, a) if a.dtype.kind == "f" else a + scaled * t2
+
+    def backward(self, out_grad):
+        t1, t2, value = self.saved
+        return out_grad, out_grad * (t2 * value), out_grad * (t1 * value)
+
+
+class Addcdiv(Op):
+    """out = a + (value · t1) / t2 (``addcdiv``, PyTorch's order of operations);
+    d/da = 1, d/dt1 = value / t2, d/dt2 = −value · t1 / t2²"""
+    torch_name = "AddcdivBackward0"
+
+    def forward(self, a, t1, t2, value: Any):
+        self.save(t1, t2, value)
+        return a + (t1 * value) / t2
+
+    def backward(self, out_grad):
+        t1, t2, value = self.saved
+        return out_grad, out_grad * (value / t2), -out_grad * (value * t1 / (t2 * t2))

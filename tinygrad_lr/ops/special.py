@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._fma import fma
 from ..autograd import Op
 from ..backend import erf_family
 from .elementwise import _quiet, check_integer_divisor
@@ -273,7 +274,16 @@ class Lerp(Op):
         if weight_tensor is not None:
             self.torch_name = "LerpBackward1"
         self.save(a, b, w)
-        return a + w * (b - a)
+        if a.dtype.kind != "f":
+            return a + w * (b - a)
+        # PyTorch's kernel: fma(w, b − a, a) where |w| < 0.5, else fma(w − 1, b − a, b) (exact at
+        # w = 0 and w = 1), each rounded once
+        xp, difference = self.xp, b - a
+        if weight_tensor is None:
+            w = a.dtype.type(weight)
+            return fma(xp, w, difference, a) if abs(w) < 0.5 else fma(xp, w - a.dtype.type(1), difference, b)
+        small = xp.abs(w) < 0.5
+        return fma(xp, xp.where(small, w, w - 1), difference, xp.where(small, a, b))
 
     def backward(self, out_grad):
         a, b, w = self.saved

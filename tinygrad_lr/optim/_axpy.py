@@ -22,23 +22,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .._blas import AXPY as _AXPY  # NumPy's bundled OpenBLAS axpy by dtype (empty without one)
-from .._blas import address
+from .._blas import axpy_
 
 
 def add_scaled_(xp: Any, y: Any, alpha: float, x: Any, scratch: Any) -> None:
     """``y += alpha * x`` in place (``x`` unchanged), rounded once where OpenBLAS can. ``xp`` is the
     array module; ``scratch`` an array like ``y`` that the plain path may overwrite (it may be ``x``
     itself when the caller no longer needs ``x``)."""
-    if (_AXPY and type(y) is np.ndarray and type(x) is np.ndarray and y.dtype == x.dtype
-            and y.dtype in _AXPY and y.shape == x.shape and y.strides == x.strides
-            and (y.flags.c_contiguous or y.flags.f_contiguous) and y.flags.writeable
-            and not np.may_share_memory(x, y)):
-        _AXPY[y.dtype](y.size, alpha, address(x), 1, address(y), 1)
-        return
-    y += xp.multiply(x, alpha, out=scratch)  # the plain path: two roundings, two passes
+    if not axpy_(y, alpha, x):
+        y += xp.multiply(x, alpha, out=scratch)  # the plain path: two roundings, two passes
 
 
 def added_scaled(xp: Any, a: Any, alpha: float, b: Any, out: Any) -> Any:

@@ -14,32 +14,9 @@ from typing import Callable
 
 import numpy as np
 
+from .._fma import _as64, fma32  # noqa: F401 - fma32 is this module's too (the random stream's FMAs)
+
 f32 = np.float32
-
-
-def fma32(a: np.ndarray, b, c) -> np.ndarray:
-    """Correctly rounded float32 ``a*b + c`` (any float32 operands), returned as float32.
-
-    The product of two float32 numbers is exact in float64 (24 + 24 bits < 53), so only the sum
-    rounds twice: once to float64, once to float32. Double rounding goes wrong only when the
-    float64 sum lands exactly on a float32 rounding midpoint (its 29 dropped bits are 1000…0) while
-    the exact sum is not that midpoint; there we nudge the float64 sum one ulp towards the exact
-    value (its error comes from TwoSum) so the float32 rounding goes the right way.
-    """
-    product = _as64(a) * _as64(b)
-    total = product + _as64(c)
-    bits = total.view(np.int64)
-    midpoint = (bits & 0x1FFFFFFF) == 0x10000000
-    if midpoint.any():
-        i = np.nonzero(midpoint)
-        p, s = np.broadcast_to(product, total.shape)[i], total[i]
-        addend = np.broadcast_to(np.asarray(c, dtype=np.float64), total.shape)[i]
-        back = s - p
-        error = (p - (s - back)) + (addend - back)  # TwoSum: s + error == p + c exactly
-        bits = bits.copy()
-        bits[i] += (np.sign(error) * np.sign(s)).astype(np.int64)
-        total = bits.view(np.float64)
-    return total.astype(f32)
 
 
 def fma32_in_kernels(a: np.ndarray, b, c) -> np.ndarray:
@@ -50,13 +27,6 @@ def fma32_in_kernels(a: np.ndarray, b, c) -> np.ndarray:
     FMAs does the float64 sum ever land on a float32 midpoint, so plain rounding is already exact.
     """
     return (_as64(a) * _as64(b) + _as64(c)).astype(f32)
-
-
-def _as64(x):
-    """float32 array or scalar -> float64 (an explicit cast: NumPy's mixed-type ufunc loops are slow)."""
-    if isinstance(x, np.ndarray):
-        return x if x.dtype == np.float64 else x.astype(np.float64)
-    return np.float64(x)
 
 
 # Cephes coefficients from avx_mathfun.h (the compiler stores them as float32)
