@@ -89,3 +89,54 @@ def test_the_cuda_fma_kernel_matches_the_cpu_fma() -> None:
     finally:
         stop_on_numpy()
     np.testing.assert_array_equal(fused[0], plain[0])
+
+
+ALPHA = [("add", 0.01), ("sub", 0.3), ("add", -2.5), ("add_", -0.01), ("sub_", 0.01), ("rsub", 0.3)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, alpha", ALPHA, ids=[f"{n}-{a}" for n, a in ALPHA])
+def test_add_and_sub_with_alpha_match_torch_to_the_bit(name: str, alpha: float, dtype: type) -> None:
+    """``x.add(y, alpha=a)`` is one fused multiply-add in PyTorch (the hand-written optimizer's
+    ``p.add_(p.grad, alpha=-lr)``): values, gradients and the graph as PyTorch's."""
+    x, y = _inputs(dtype, ((2000,), (2000,)))
+    grad = np.random.default_rng(8).standard_normal(2000).astype(dtype)
+
+    def run(module):
+        a, b = module.tensor(x, requires_grad=True), module.tensor(y, requires_grad=True)
+        if name.endswith("_"):
+            with module.no_grad():
+                return getattr(a.detach().clone(), name)(b.detach(), alpha=alpha).numpy(), None, None
+        out = module.rsub(a, b, alpha=alpha) if name == "rsub" else getattr(a, name)(b, alpha=alpha)
+        out.backward(module.tensor(grad))
+        edges = [type(f).__name__ for f, _ in out.grad_fn.next_functions]
+        return out.detach().numpy(), (a.grad.numpy(), b.grad.numpy()), (out.grad_fn.name(), edges)
+
+    ours, theirs = run(tinygrad_lr), run(torch)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    if ours[1] is not None:
+        for a, b in zip(ours[1], theirs[1]):
+            np.testing.assert_array_equal(a, b)
+        assert ours[2] == theirs[2]
+
+
+ALPHA_RULES = {
+    "float alpha, integer tensors": lambda ns: ns.tensor([1, 2]).add(ns.tensor([1, 1]), alpha=0.5),
+    "integer alpha": lambda ns: ns.tensor([1, 2]).sub(ns.tensor([1, 1]), alpha=2),
+    "float into an integer tensor": lambda ns: ns.tensor([1, 2]).add_(ns.tensor([1.5, 1.0]), alpha=2),
+    "broadcast into the tensor": lambda ns: ns.ones(2, 3).add_(ns.ones(3), alpha=2),
+    "broadcast past the tensor": lambda ns: ns.ones(3).add_(ns.ones(2, 3), alpha=2),
+    "a number": lambda ns: ns.ones(3).add_(2.0, alpha=0.5),
+    "rsub of a number": lambda ns: ns.rsub(ns.ones(2), 2.0, alpha=3),
+}
+
+
+@pytest.mark.parametrize("name", list(ALPHA_RULES))
+def test_alpha_rules_as_torch(name: str) -> None:
+    def outcome(module):
+        try:
+            out = ALPHA_RULES[name](module)
+            return str(out.dtype).split(".")[-1], out.tolist()
+        except RuntimeError as error:
+            return "error", str(error)
+    assert outcome(tinygrad_lr) == outcome(torch)

@@ -556,10 +556,20 @@ class Tensor(ShapeMethods, ReductionMethods, IndexingMethods, ExtraMethods, InPl
         return Tensor._wrap(self._xp.asarray(other), self.device).matmul(self)
 
     def add(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self + (other * alpha if alpha != 1 else other)
+        """self + alpha · other; with alpha ≠ 1 one node, rounded once as PyTorch's kernel (E.AddScaled)."""
+        return self + other if alpha == 1 else self._scaled_add(other, alpha, "AddBackward0")
 
     def sub(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self - (other * alpha if alpha != 1 else other)
+        if alpha == 1:
+            return self - other
+        self._check_bool_subtraction(other)
+        return self._scaled_add(other, -alpha, "SubBackward0")
+
+    def _scaled_add(self, other: Any, alpha: Any, name: str) -> "Tensor":
+        a, b = self._operands(other)
+        if not a.dtype.is_floating_point and isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        return _named(E.AddScaled.apply(a, b, alpha=alpha), name)
 
     def mul(self, other: Any) -> "Tensor":
         return self * other

@@ -21,6 +21,7 @@ from . import tensor as _tensor  # the Tensor class is looked up when a method r
 from .autograd import grad_mode as _modes
 from .autograd import inplace as _inplace
 from .autograd import Op, is_grad_enabled
+from ._blas import axpy_
 from .backend import move
 
 if TYPE_CHECKING:
@@ -122,12 +123,35 @@ class InPlaceMethods:
 
     # ------------------------------------------------------------------------------ arithmetic
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        other = other if alpha == 1 else other * alpha
+        if alpha != 1:
+            return self._scaled_arithmetic_(other, alpha, lambda t: t.add(other, alpha=alpha))
         return self._arithmetic_("add", other, lambda t: t + other)
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        other = other if alpha == 1 else other * alpha
+        if alpha != 1:
+            return self._scaled_arithmetic_(other, -alpha, lambda t: t.sub(other, alpha=alpha))
         return self._arithmetic_("subtract", other, lambda t: t - other)
+
+    def _scaled_arithmetic_(self, other: Any, alpha: Any, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
+        """``add_``/``sub_`` with ``alpha`` ≠ 1 (``alpha`` signed for ``sub_``): self + alpha · other
+        rounded once, as PyTorch's kernel (a fused multiply-add). Recorded in a graph; outside one,
+        OpenBLAS' axpy writes straight into the memory where it can (the hand-written optimizer's
+        ``p.add_(p.grad, alpha=-lr)``), else the out-of-place value is written back."""
+        if is_grad_enabled() and (self._requires_grad or getattr(other, "_requires_grad", False)):
+            return self._inplace_from(compute)
+        self._refuse_inplace()
+        if not (isinstance(other, _tensor.Tensor) and other.device == self.device
+                and axpy_(self._data, alpha, other._data)):
+            result = compute(self.detach())._data
+            if result.shape != self._data.shape:
+                raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                                   f"{list(result.shape)}")
+            if not np.can_cast(result.dtype, self._data.dtype, "same_kind"):
+                raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output type "
+                                   f"{_type_name(self._data.dtype)}")
+            self._data[...] = result
+        _inplace.bump(self)
+        return self
 
     def mul_(self, other: Any) -> "Tensor":
         return self._arithmetic_("multiply", other, lambda t: t * other)

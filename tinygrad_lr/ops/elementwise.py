@@ -437,6 +437,22 @@ class _quiet:
             self.xp.seterr(**self.state)
 
 
+class AddScaled(Op):
+    """out = a + alpha · b (``add``/``sub`` with ``alpha``; ``sub`` passes −alpha), rounded once as
+    PyTorch's kernel does (a fused multiply-add);  d/da = 1, d/db = alpha"""
+    torch_name = "AddBackward0"
+
+    def forward(self, a, b, alpha: Any):
+        self.save(alpha)
+        if a.dtype.kind == "f":
+            return fma(self.xp, a.dtype.type(alpha), b, a)
+        return a + b * alpha
+
+    def backward(self, out_grad):
+        (alpha,) = self.saved
+        return out_grad, out_grad * alpha
+
+
 class Addcmul(Op):
     """out = a + value · t1 · t2 (``addcmul``), rounded as PyTorch's kernel: fma(value·t1, t2, a);
     d/da = 1, d/dt1 = value · t2, d/dt2 = value · t1"""
