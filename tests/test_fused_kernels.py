@@ -67,7 +67,7 @@ def test_activation_kernels_match_the_plain_path_and_torch(fused, name: str, dty
 
     if name == "sigmoid":  # its forward calls exp/log1p (libm here, libdevice there); its backward is exact
         y = out.detach().numpy()
-        np.testing.assert_array_equal(fused.sigmoid_backward(g, y), g * y * (1 - y))
+        np.testing.assert_array_equal(fused.sigmoid_backward(g, y), g * (1 - y) * y)
         return
     stop_on_numpy()  # the plain path on the same input: the backward kernels are the same arithmetic
     plain, _ = _pair(x)

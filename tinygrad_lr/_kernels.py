@@ -91,12 +91,12 @@ class Kernels:
             y = a != a ? a : exp(-softplus);""")(a)
 
     def sigmoid_backward(self, g: Any, y: Any) -> Any:
-        """d σ = g · y · (1 − y), from the output y."""
-        return self.kernel("tinygrad_sigmoid_backward", "T g, T y", "T dx", "dx = g * y * ((T)1 - y)")(g, y)
+        """d σ = (g · (1 − y)) · y, from the output y."""
+        return self.kernel("tinygrad_sigmoid_backward", "T g, T y", "T dx", "dx = g * ((T)1 - y) * y")(g, y)
 
     def relu_backward(self, g: Any, y: Any) -> Any:
-        """d relu = g · [y > 0], as the plain path multiplies (so a NaN gradient stays NaN)."""
-        return self.kernel("tinygrad_relu_backward", "T g, T y", "T dx", "dx = g * (T)(y > (T)0)")(g, y)
+        """d relu = 0 where y ≤ 0, else g: PyTorch's choice (+0, never −0; a NaN output passes g)."""
+        return self.kernel("tinygrad_relu_backward", "T g, T y", "T dx", "dx = y <= (T)0 ? (T)0 : g")(g, y)
 
     def fma(self, a: Any, b: Any, c: Any) -> Any:
         """a · b + c rounded once (``_fma.fma``): CUDA's ``fma``."""

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd import Op
 from ..backend import erf_family
+from .elementwise import masked_gradient
 
 
 class Elu(Op):
@@ -35,8 +36,11 @@ class Elu(Op):
         a, alpha, scale, input_scale = self.saved
         xp = self.xp
         input_scale = self._backward_input_scale(alpha, input_scale)
-        negative = xp.exp(xp.minimum(a, 0) * input_scale) * (input_scale * scale * alpha)
-        return out_grad * xp.where(a > 0, scale, negative)
+        # PyTorch's elu_backward: g · input_scale · (alpha · scale) · e^(input_scale · a) where a ≤ 0, else
+        # g · scale (so a NaN input takes the second branch), constants rounded to the dtype first
+        f = a.dtype.type
+        negative = out_grad * f(input_scale) * (f(alpha) * f(scale)) * xp.exp(xp.minimum(a, 0) * f(input_scale))
+        return xp.where(a <= 0, negative, out_grad * f(scale))
 
     @staticmethod
     def _backward_input_scale(alpha: float, input_scale: float) -> float:
@@ -149,7 +153,7 @@ class Hardtanh(Op):
 
     def backward(self, out_grad):
         a, low, high = self.saved
-        return out_grad * ((a > low) & (a < high))
+        return masked_gradient(self.xp, out_grad, ~((a <= low) | (a >= high)))  # a NaN input passes the gradient
 
 
 _ONE_SIXTH = float(np.float32(1 / 6))  # PyTorch's backward multiplies by 1.0f/6, a float32 constant
@@ -165,12 +169,12 @@ class Hardsigmoid(Op):
 
     def backward(self, out_grad):
         (a,) = self.saved
-        return out_grad * ((a > -3) & (a < 3)) * _ONE_SIXTH
+        return masked_gradient(self.xp, out_grad * _ONE_SIXTH, (a > -3) & (a < 3))
 
 
 class Hardswish(Op):
     """out = a · min(max(a + 3, 0), 6) / 6;
-    d/da = 0 for a < −3, a/3 + 1/2 for −3 ≤ a ≤ 3, 1 for a > 3 (PyTorch's sides at the kinks)"""
+    d/da = 0 for a ≤ −3, a/3 + 1/2 for −3 < a < 3, 1 for a ≥ 3 (PyTorch's sides at the kinks)"""
     torch_name = "HardswishBackward0"
 
     def forward(self, a):
@@ -180,7 +184,7 @@ class Hardswish(Op):
     def backward(self, out_grad):
         (a,) = self.saved
         xp = self.xp
-        return xp.where(a < -3, 0, xp.where(a <= 3, out_grad * (a / 3 + 0.5), out_grad))
+        return xp.where(a <= -3, 0, xp.where(a < 3, out_grad * (a / 3 + 0.5), out_grad))
 
 
 class LogSigmoid(Op):
@@ -246,11 +250,12 @@ class Softshrink(Op):
     def forward(self, a, lambd: float):
         xp = self.xp
         self.save(a, lambd)
-        return xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, 0)).astype(a.dtype, copy=False)
+        # PyTorch's kernel: a · 0 in between (−0 for a negative a, NaN for NaN)
+        return xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, a * 0)).astype(a.dtype, copy=False)
 
     def backward(self, out_grad):
         a, lambd = self.saved
-        return out_grad * ((a > lambd) | (a < -lambd))
+        return masked_gradient(self.xp, out_grad, ~((a >= -lambd) & (a <= lambd)))
 
 
 class Hardshrink(Op):
@@ -258,13 +263,13 @@ class Hardshrink(Op):
     torch_name = "HardshrinkBackward0"
 
     def forward(self, a, lambd: float):
-        keep = (a > lambd) | (a < -lambd)
-        self.save(keep)
-        return a * keep
+        inside = (a >= -lambd) & (a <= lambd)  # PyTorch's test: a NaN is outside, and stays NaN
+        self.save(inside)
+        return self.xp.where(inside, 0, a).astype(a.dtype, copy=False)
 
     def backward(self, out_grad):
-        (keep,) = self.saved
-        return out_grad * keep
+        (inside,) = self.saved
+        return masked_gradient(self.xp, out_grad, ~inside)
 
 
 class Threshold(Op):
@@ -272,13 +277,13 @@ class Threshold(Op):
     torch_name = "ThresholdBackward0"
 
     def forward(self, a, threshold: float, value: float):
-        keep = a > threshold
-        self.save(keep)
-        return self.xp.where(keep, a, value).astype(a.dtype, copy=False)
+        replaced = a <= threshold  # PyTorch's test: a NaN is kept (and passes its gradient)
+        self.save(replaced)
+        return self.xp.where(replaced, value, a).astype(a.dtype, copy=False)
 
     def backward(self, out_grad):
-        (keep,) = self.saved
-        return out_grad * keep
+        (replaced,) = self.saved
+        return masked_gradient(self.xp, out_grad, ~replaced)
 
 
 class Glu(Op):

@@ -108,11 +108,29 @@ class Ceil(_Stepwise):
 
 
 class Sign(_Stepwise):
-    """out = −1, 0 or 1;  d/da = 0"""
+    """out = −1, 0 or 1;  d/da = 0. PyTorch computes (0 < a) − (a < 0): +0 for ±0 and for NaN."""
     torch_name = "SignBackward0"
 
     def forward(self, a):
-        return self.xp.sign(a)
+        return sign_of(self.xp, a)
+
+
+def masked_gradient(xp: Any, out_grad: Any, keep: Any) -> Any:
+    """``out_grad`` where ``keep``, +0 elsewhere: PyTorch's ``where(keep, grad, 0)`` at the kinks of
+    relu, clamp and their kin, a choice and not a product (g · 0 is −0 for a negative g, which prints
+    as ``-0.``). Computed as the product plus +0 (−0 + 0 = +0): NumPy's ``where`` is much slower
+    (4096×512 float32: 12.9 ms against 2.4 ms). A non-finite incoming gradient at a dropped entry
+    gives NaN here where PyTorch gives 0."""
+    grad = xp.multiply(out_grad, keep)
+    grad += 0
+    return grad
+
+
+def sign_of(xp: Any, a: Any) -> Any:
+    """PyTorch's sign of a float array, (0 < a) − (a < 0): 0 (not NaN) for NaN, +0 for −0."""
+    if a.dtype.kind != "f":
+        return xp.sign(a)
+    return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
 
 
 def check_integer_divisor(b: Any) -> None:
@@ -253,7 +271,7 @@ class Abs(Op):
 
     def backward(self, out_grad):
         (a,) = self.saved
-        return out_grad * self.xp.sign(a)
+        return out_grad * sign_of(self.xp, a)
 
 
 class Sigmoid(Op):
@@ -279,7 +297,7 @@ class Sigmoid(Op):
         fused = FUSED.get(self.xp)
         if fused is not None and fused.takes(out_grad, out):  # CuPy: one kernel instead of three
             return fused.sigmoid_backward(out_grad, out)
-        return out_grad * out * (1 - out)
+        return out_grad * (1 - out) * out  # PyTorch's order: (g · (1 − y)) · y
 
 
 class Tanh(Op):
@@ -300,7 +318,9 @@ class Tanh(Op):
 
 
 class Relu(Op):
-    """out = max(a, 0);  d/da = 1 where a > 0, else 0 (0 at a == 0, as PyTorch)"""
+    """out = max(a, 0);  d/da = 1 where a > 0, else 0 (0 at a == 0, as PyTorch). The gradient is
+    PyTorch's ``threshold_backward``, a choice and not a product: where out ≤ 0 it is +0, also for
+    a negative incoming gradient (g · 0 would print as ``-0.``)."""
     torch_name = "ReluBackward0"
 
     def forward(self, a):
@@ -311,9 +331,9 @@ class Relu(Op):
     def backward(self, out_grad):
         (out,) = self.saved
         fused = FUSED.get(self.xp)
-        if fused is not None and fused.takes(out_grad, out):  # CuPy: one kernel instead of two (compare, multiply)
+        if fused is not None and fused.takes(out_grad, out):  # CuPy: one kernel instead of two (compare, where)
             return fused.relu_backward(out_grad, out)
-        return out_grad * (out > 0)
+        return masked_gradient(self.xp, out_grad, ~(out <= 0))  # (a NaN output passes, as in PyTorch)
 
 
 class LeakyRelu(Op):
@@ -350,7 +370,7 @@ class Clamp(Op):
 
     def backward(self, out_grad):
         a, low, high = self.saved
-        return out_grad * _inside(a, low, high)
+        return masked_gradient(self.xp, out_grad, _inside(a, low, high))  # +0 outside (and for NaN)
 
 
 class ClampTensor(Op):
@@ -368,19 +388,22 @@ class ClampTensor(Op):
 
     def backward(self, out_grad):
         a, low, high = self.saved
-        grads = [out_grad * _inside(a, low, high)]
+        xp = self.xp
+        grads = [masked_gradient(xp, out_grad, _inside(a, low, high))]
         if low is not None:
-            grads.append(out_grad * ((a < low) & (low < high) if high is not None else a < low))
+            grads.append(masked_gradient(xp, out_grad, (a < low) & (low < high) if high is not None else a < low))
         if high is not None:
-            grads.append(out_grad * ((a > high) | (high < low) if low is not None else a > high))
+            grads.append(masked_gradient(xp, out_grad, (a > high) | (high < low) if low is not None else a > high))
         return tuple(grads)
 
 
-def _to_winner(xp, out_grad, a_wins, tie):
+def _to_winner(xp, out_grad, a_loses, b_loses, tie):
     """The gradient of max and min: all of it to the input that was picked, half to each on a tie
-    (PyTorch's choice; the true derivative does not exist there)."""
-    share_a = xp.where(a_wins, 1.0, xp.where(tie, 0.5, 0.0)).astype(out_grad.dtype)
-    return out_grad * share_a, out_grad * (1 - share_a)
+    (PyTorch's choice; the true derivative does not exist there). PyTorch's formula, a choice and not
+    a product: where(tie, g/2, g) with the loser's entries set to +0, so a NaN (neither loses nor
+    ties) passes the whole gradient to both inputs."""
+    shared = xp.where(tie, out_grad / 2, out_grad)
+    return xp.where(a_loses, 0, shared), xp.where(b_loses, 0, shared)
 
 
 class Maximum(Op):
@@ -393,7 +416,7 @@ class Maximum(Op):
 
     def backward(self, out_grad):
         a, b = self.saved
-        return _to_winner(self.xp, out_grad, a > b, a == b)
+        return _to_winner(self.xp, out_grad, a < b, a > b, a == b)
 
 
 class Minimum(Op):
@@ -406,7 +429,7 @@ class Minimum(Op):
 
     def backward(self, out_grad):
         a, b = self.saved
-        return _to_winner(self.xp, out_grad, a < b, a == b)
+        return _to_winner(self.xp, out_grad, a > b, a < b, a == b)
 
 
 class Where(Op):

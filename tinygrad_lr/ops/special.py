@@ -13,7 +13,7 @@ from typing import Any
 from .._fma import fma
 from ..autograd import Op
 from ..backend import erf_family
-from .elementwise import _quiet, check_integer_divisor
+from .elementwise import _quiet, check_integer_divisor, masked_gradient
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -205,7 +205,7 @@ class ClampMin(Op):
 
     def backward(self, out_grad):
         a, low = self.saved
-        return out_grad * (a >= low)
+        return masked_gradient(self.xp, out_grad, a >= low)
 
 
 class ClampMax(Op):
@@ -218,7 +218,7 @@ class ClampMax(Op):
 
     def backward(self, out_grad):
         a, high = self.saved
-        return out_grad * (a <= high)
+        return masked_gradient(self.xp, out_grad, a <= high)
 
 
 class NanToNum(Op):
