@@ -68,3 +68,28 @@ def test_kinks_as_torch(name: str, sign: float) -> None:
             np.testing.assert_array_equal(ours[2], theirs[2])
         else:
             np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+
+
+SATURATING = {
+    "sigmoid": lambda ns, t: t.sigmoid(),
+    "silu": lambda ns, t: ns.nn.functional.silu(t),
+    "mish": lambda ns, t: ns.nn.functional.mish(t),
+    "glu": lambda ns, t: ns.nn.functional.glu(ns.cat([t, t]), 0),
+    "tanh": lambda ns, t: t.tanh(),
+}
+
+
+@pytest.mark.parametrize("name", list(SATURATING))
+def test_saturation_as_torch(name: str) -> None:
+    """Far from 0 these print what PyTorch prints: σ(−100) is 0 and silu(−100) is −0 (PyTorch's
+    1 / (1 + e^−a), where e^100 overflows), not the denormals a log-sum-exp form would give."""
+    x = np.array([-100.0, -90.0, -20.0, -1.0, 0.0, 1.0, 20.0, 90.0, 100.0], np.float32)
+    results = []
+    for module in (tinygrad_lr, torch):
+        t = module.tensor(x, requires_grad=True)
+        out = SATURATING[name](module, t)
+        out.backward(module.ones_like(out))
+        results.append((out.detach().numpy(), t.grad.numpy()))
+    for ours, theirs in zip(*results):
+        assert ((ours == 0) == (theirs == 0)).all() and (np.signbit(ours) == np.signbit(theirs)).all()
+        np.testing.assert_allclose(ours, theirs, rtol=2e-6, atol=0)  # e^x from different libraries

@@ -84,11 +84,8 @@ class Kernels:
         return self.kernel("tinygrad_tanh_backward", "T g, T y", "T dx", "dx = g * ((T)1 - y * y)")(g, y)
 
     def sigmoid_forward(self, a: Any) -> Any:
-        """σ(a) = exp(−logaddexp(0, −a)), NumPy's logaddexp written out: for a > 0 it is
-        log1p(e^−a), else −a + log1p(e^a), and log 2 at a = 0 (no overflow at either end)."""
-        return self.kernel("tinygrad_sigmoid_forward", "T a", "T y", """
-            T softplus = a > (T)0 ? log1p(exp(-a)) : a == (T)0 ? (T)0.6931471805599453 : -a + log1p(exp(a));
-            y = a != a ? a : exp(-softplus);""")(a)
+        """σ(a) = 1 / (1 + e^−a), PyTorch's formula (``ops.elementwise.sigmoid_of``)."""
+        return self.kernel("tinygrad_sigmoid_forward", "T a", "T y", "y = (T)1 / ((T)1 + exp(-a))")(a)
 
     def sigmoid_backward(self, g: Any, y: Any) -> Any:
         """d σ = (g · (1 − y)) · y, from the output y."""

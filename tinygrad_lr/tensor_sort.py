@@ -297,7 +297,9 @@ class SortingMethods:
         """Distinct values (rows along ``dim``), always sorted (PyTorch's CPU kernel sorts too)."""
         xp = self._xp
         axis = None if dim is None else _normalize_dim(dim, self.ndim)
-        values, inverse, counts = xp.unique(self._data, return_inverse=True, return_counts=True, axis=axis)
+        # every NaN is its own value, as in PyTorch (NumPy's default merges them)
+        nan_rule = {"equal_nan": False} if axis is None and xp is np else {}
+        values, inverse, counts = xp.unique(self._data, return_inverse=True, return_counts=True, axis=axis, **nan_rule)
         if axis is None:
             inverse = inverse.reshape(self._data.shape)
         out = [_tensor.Tensor._wrap(values, self.device)]

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd import Op
 from ..backend import erf_family
-from .elementwise import masked_gradient
+from .elementwise import masked_gradient, sigmoid_of
 
 
 class Elu(Op):
@@ -90,9 +90,7 @@ class Gelu(Op):
         return out_grad * (saved + a * pdf)
 
 
-def _sigmoid(xp, a):
-    """σ(a) = e^(−log(1 + e^−a)), stable for every a (see ``elementwise.Sigmoid``)."""
-    return xp.exp(-xp.logaddexp(0, -a))
+_sigmoid = sigmoid_of  # σ(a) = 1 / (1 + e^−a), PyTorch's formula
 
 
 class Silu(Op):
@@ -100,13 +98,13 @@ class Silu(Op):
     torch_name = "SiluBackward0"
 
     def forward(self, a):
-        s = _sigmoid(self.xp, a)
-        self.save(a, s)
-        return a * s
+        xp = self.xp
+        self.save(a, _sigmoid(xp, a))
+        return a / (1 + xp.exp(-a))  # PyTorch's formula: −0 (not a denormal) far to the left
 
     def backward(self, out_grad):
         a, s = self.saved
-        return out_grad * (s * (1 + a * (1 - s)))
+        return out_grad * s * (1 + a * (1 - s))  # PyTorch's order: (g · σ) · (1 + a · (1 − σ))
 
 
 class Mish(Op):
@@ -115,7 +113,7 @@ class Mish(Op):
 
     def forward(self, a):
         xp = self.xp
-        t = xp.tanh(xp.logaddexp(0, a))
+        t = xp.tanh(xp.log1p(xp.exp(a)))  # PyTorch's softplus inside (inf → tanh 1 far to the right)
         self.save(a, t)
         return a * t
 

@@ -126,6 +126,13 @@ def masked_gradient(xp: Any, out_grad: Any, keep: Any) -> Any:
     return grad
 
 
+def sigmoid_of(xp: Any, a: Any) -> Any:
+    """σ(a) = 1 / (1 + e^−a), as PyTorch computes it: where e^−a overflows (a < −88.7 in float32) the
+    result is 0, PyTorch's value, not the denormal e^a a log-sum-exp form would give; elsewhere tiny
+    values keep their relative precision. (Callers run with NumPy's overflow warning off, as ops do.)"""
+    return 1 / (1 + xp.exp(-a))
+
+
 def sign_of(xp: Any, a: Any) -> Any:
     """PyTorch's sign of a float array, (0 < a) − (a < 0): 0 (not NaN) for NaN, +0 for −0."""
     if a.dtype.kind != "f":
@@ -277,18 +284,18 @@ class Abs(Op):
 class Sigmoid(Op):
     """out = 1 / (1 + e^-a);  d/da = out * (1 - out)
 
-    Computed as exp(-log(1 + e^-a)) with ``logaddexp``, which neither overflows for very negative
-    a nor loses the tiny values there (1 + tanh would round them to 0).
+    PyTorch's formula (``sigmoid_of``), also at the far left: for a < −88.7 (float32) e^-a overflows
+    and the result is 0, as PyTorch prints it.
     """
     torch_name = "SigmoidBackward0"
 
     def forward(self, a):
         xp = self.xp
         fused = FUSED.get(xp)
-        if fused is not None and fused.takes(a):  # CuPy: one kernel instead of four (negate, logaddexp, negate, exp)
+        if fused is not None and fused.takes(a):  # CuPy: one kernel instead of four (negate, exp, add, divide)
             out = fused.sigmoid_forward(a)
         else:
-            out = xp.exp(-xp.logaddexp(0, -a))
+            out = sigmoid_of(xp, a)
         self.save(out)
         return out
 

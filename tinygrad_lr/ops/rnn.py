@@ -38,16 +38,16 @@ import numpy as np
 
 from ..autograd import Op
 from ..backend import sum_leading
+from .elementwise import sigmoid_of
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _sigmoid(xp: Any, a: Any) -> Any:
-    """1 / (1 + e^-a): accurate at both ends (tiny values keep their relative precision); for
-    a < -88 (float32) e^-a overflows to inf and the result is 0, the right limit. ~10x faster than
-    the logaddexp form of ``ops.elementwise.Sigmoid``, and the gates evaluate it 3 times per step."""
+    """1 / (1 + e^-a) (``elementwise.sigmoid_of``), here also called outside an op's quiet
+    floating-point mode: for a < -88 (float32) e^-a overflows to inf and the result is 0."""
     with np.errstate(over="ignore"):
-        return 1 / (1 + xp.exp(-a))
+        return sigmoid_of(xp, a)
 
 
 def _step(xp: Any, mode: str, gx: Any, gh: Any, h_prev: Any, c_prev: Any) -> tuple[Any, Any, tuple]:

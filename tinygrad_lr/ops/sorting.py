@@ -8,6 +8,8 @@ PyTorch's names.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd import Op
 from .elementwise import _quiet
 from .movement import Index
@@ -56,9 +58,22 @@ class MedianAll(Op):
         return hits * (out_grad / hits.sum())
 
 
+def _accumulator(xp, array):
+    """The dtype a running sum or product is kept in: PyTorch's CPU kernels accumulate float32 (and
+    float16) in double, rounding each output once (so [1e8, 1, −1e8, 1] sums to [1e8, 1e8, 1, 2],
+    not [..., 0, 1]); its CUDA kernels in the dtype itself, as CuPy does."""
+    return np.float64 if xp is np and array.dtype.kind == "f" and array.dtype.itemsize < 8 else None
+
+
+def _running(xp, function, array, dim: int):
+    """``cumsum``/``cumprod`` along ``dim`` with PyTorch's accumulator, in the input's dtype."""
+    out = function(array, axis=dim, dtype=_accumulator(xp, array))
+    return out if out.dtype == array.dtype else out.astype(array.dtype)
+
+
 def _reverse_cumsum(xp, values, dim: int):
     """Σ_{j >= i} values_j along ``dim``: a cumulative sum run from the end."""
-    return xp.flip(xp.cumsum(xp.flip(values, dim), axis=dim), dim)
+    return xp.flip(_running(xp, xp.cumsum, xp.flip(values, dim), dim), dim)
 
 
 class Cumsum(Op):
@@ -67,7 +82,7 @@ class Cumsum(Op):
 
     def forward(self, a, dim: int):
         self.save(dim)
-        return self.xp.cumsum(a, axis=dim)
+        return _running(self.xp, self.xp.cumsum, a, dim)
 
     def backward(self, out_grad):
         (dim,) = self.saved
@@ -83,7 +98,7 @@ class Cumprod(Op):
     torch_name = "CumprodBackward0"
 
     def forward(self, a, dim: int):
-        out = self.xp.cumprod(a, axis=dim)
+        out = _running(self.xp, self.xp.cumprod, a, dim)
         self.save(a, out, dim)
         return out
 
