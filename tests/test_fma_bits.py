@@ -28,7 +28,10 @@ CASES = [("addcmul", {"value": 0.3}), ("addcmul", {}), ("addcmul", {"value": -2}
          ("addcdiv", {})]
 
 
-@pytest.mark.parametrize("shapes", [((30, 40), (30, 40), (30, 40)), ((30, 40), (40,), (30, 1)), ((1, 40), (30, 40), (40,))])
+SHAPES = [((30, 40), (30, 40), (30, 40)), ((30, 40), (40,), (30, 1)), ((1, 40), (30, 40), (40,))]
+
+
+@pytest.mark.parametrize("shapes", SHAPES)
 @pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
 def test_addcmul_addcdiv_float32_match_torch_to_the_bit(name: str, kwargs: dict, shapes: tuple) -> None:
     arrays = _inputs(np.float32, shapes)
