@@ -31,11 +31,12 @@ CASES = [("addcmul", {"value": 0.3}), ("addcmul", {}), ("addcmul", {"value": -2}
 SHAPES = [((30, 40), (30, 40), (30, 40)), ((30, 40), (40,), (30, 1)), ((1, 40), (30, 40), (40,))]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shapes", SHAPES)
 @pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{k}" for n, k in CASES])
-def test_addcmul_addcdiv_float32_match_torch_to_the_bit(name: str, kwargs: dict, shapes: tuple) -> None:
-    arrays = _inputs(np.float32, shapes)
-    grad = np.random.default_rng(6).standard_normal(np.broadcast_shapes(*shapes)).astype(np.float32)
+def test_addcmul_addcdiv_match_torch_to_the_bit(name: str, kwargs: dict, shapes: tuple, dtype: type) -> None:
+    arrays = _inputs(dtype, shapes)
+    grad = np.random.default_rng(6).standard_normal(np.broadcast_shapes(*shapes)).astype(dtype)
     ours, theirs = _run(tinygrad_lr, name, arrays, kwargs, grad), _run(torch, name, arrays, kwargs, grad)
     np.testing.assert_array_equal(ours[0], theirs[0])
     for a, b, shape in zip(ours[1], theirs[1], shapes):
@@ -58,9 +59,10 @@ def test_lerp_with_a_number_matches_torch_to_the_bit(weight: float, dtype: type,
         np.testing.assert_array_equal(a, b)
 
 
-def test_lerp_with_a_tensor_weight_matches_torch_to_the_bit() -> None:
-    start, end = _inputs(np.float32, ((20, 30), (20, 30)))
-    weight = np.random.default_rng(7).uniform(-0.5, 1.5, (20, 30)).astype(np.float32)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lerp_with_a_tensor_weight_matches_torch_to_the_bit(dtype: type) -> None:
+    start, end = _inputs(dtype, ((20, 30), (20, 30)))
+    weight = np.random.default_rng(7).uniform(-0.5, 1.5, (20, 30)).astype(dtype)
     ours = tinygrad_lr.tensor(start).lerp(tinygrad_lr.tensor(end), tinygrad_lr.tensor(weight))
     theirs = torch.tensor(start).lerp(torch.tensor(end), torch.tensor(weight))
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
@@ -143,3 +145,23 @@ def test_alpha_rules_as_torch(name: str) -> None:
         except RuntimeError as error:
             return "error", str(error)
     assert outcome(tinygrad_lr) == outcome(torch)
+
+
+def test_fma64_is_correctly_rounded() -> None:
+    """The float64 emulation against exact rational arithmetic: random magnitudes, heavy
+    cancellation (c ≈ −a·b), rounding midpoints, and the plain fallback for inf, NaN and extremes."""
+    from fractions import Fraction
+
+    from tinygrad_lr._fma import fma64
+    rng = np.random.default_rng(9)
+    n = 3000
+    a = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n)
+    b = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n)
+    c = -(a * b) * (1 + rng.standard_normal(n) * 1e-12)
+    c[::3] = rng.standard_normal(n)[::3]
+    a[:3], b[:3], c[:3] = [1 + 2.0 ** -52, 3.0, 1 + 2.0 ** -30], [1 + 2.0 ** -52, 1 + 2.0 ** -52, 1 - 2.0 ** -30], \
+        [-1.0, 2.0 ** -100, -1.0]  # exact results at or near a tie
+    exact = np.array([float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)])
+    np.testing.assert_array_equal(fma64(a, b, c), exact)
+    special = fma64(np.array([np.inf, np.nan, 1e300, 1e-300]), np.array([2.0, 1.0, 1e10, 1e-300]), np.array([1.0, 0.0, 0.0, 1.0]))
+    np.testing.assert_array_equal(special, np.array([np.inf, np.nan, np.inf, 1.0]))
