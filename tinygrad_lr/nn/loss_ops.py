@@ -11,14 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import FUSED
+from .._cascade_sum import nll_total, whole_sum
 from ..autograd import Op
 
 
-def _reduce(loss, reduction: str, denominator=None):
-    """Sum or average the per-element losses; ``denominator`` replaces the count for weighted means."""
+def _reduce(loss, reduction: str, denominator=None, total=None):
+    """Sum or average the per-element losses; ``denominator`` replaces the count for weighted means.
+    The sum adds in PyTorch's order (``_cascade_sum``), so a printed loss has PyTorch's last digits;
+    ``total``: a sum the caller made already (the NLL's own order)."""
     if reduction == "none":
         return loss
-    total = loss.sum()
+    if total is None:
+        total = whole_sum(loss)
     if reduction == "sum":
         return total
     # An empty or fully ignored batch is NaN, as in PyTorch, without NumPy's warning: Op.apply runs
@@ -84,8 +88,15 @@ class NegativeLogLikelihood(Op):
             index = (xp.arange(logp.shape[0]), safe_target) if logp.ndim == 2 else \
                 _target_positions(xp, safe_target, class_dim)
             loss = -(target_weight * logp[index])
+            total = None
+            if xp is np and logp.ndim <= 2 and reduction != "none":
+                # PyTorch's kernel adds the samples in its own cascade (_cascade_sum.nll_total): the same
+                # order here, so the printed loss has PyTorch's last digits
+                total = nll_total(loss.reshape(-1), kept.reshape(-1))
+                if weight is not None:
+                    denominator = nll_total(target_weight.reshape(-1), kept.reshape(-1))
             self.save(None, loss.shape, reduction, denominator, class_dim, index, target_weight, logp.shape)
-            return _reduce(loss, reduction, denominator)
+            return _reduce(loss, reduction, denominator, total)
         if w is None:
             w = xp.ones(n_classes, dtype=logp.dtype)
         one_hot = xp.arange(n_classes).reshape(class_shape) == xp.expand_dims(safe_target, class_dim)

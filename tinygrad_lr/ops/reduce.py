@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._cascade_sum import cascade_sum, leading_sum, takes
 from .._kernels import FUSED, ROW_KERNEL_MAX
 from ..autograd import Op
 
@@ -25,12 +26,23 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...]) -> int:
     return n
 
 
+def _in_torch_order(a: Any, dims: tuple[int, ...]) -> Any:
+    """The sum over ``dims`` added in PyTorch's order (``_cascade_sum``: every element, or the
+    leading axes, of a NumPy float array of at most 32,768), or None (then NumPy's own order)."""
+    if not dims or not takes(a) or sorted(dims) != list(range(len(dims))):
+        return None
+    return cascade_sum(a) if len(dims) == a.ndim else leading_sum(a, len(dims))
+
+
 class Sum(Op):
     """out = Σ a over dims;  d/da = 1 at every summed position"""
     torch_name = "SumBackward1"
 
     def forward(self, a, dims: tuple[int, ...], keepdim: bool):
         self.save(a.shape, dims, keepdim)
+        total = _in_torch_order(a, dims)
+        if total is not None:
+            return total.reshape(tuple(1 if i in dims else n for i, n in enumerate(a.shape))) if keepdim else total
         return a.sum(axis=dims, keepdims=keepdim)
 
     def backward(self, out_grad):
@@ -46,6 +58,10 @@ class Mean(Op):
         self.save(a.shape, dims, keepdim)
         if a.size == 0:  # NaN (0 / 0) without NumPy's "Mean of empty slice" warning, as PyTorch
             return a.sum(axis=dims, keepdims=keepdim) / 0
+        total = _in_torch_order(a, dims)
+        if total is not None:  # PyTorch's mean: its sum, then / n
+            total = total / a.dtype.type(_count(a.shape, dims))
+            return total.reshape(tuple(1 if i in dims else n for i, n in enumerate(a.shape))) if keepdim else total
         return a.mean(axis=dims, keepdims=keepdim)
 
     def backward(self, out_grad):
