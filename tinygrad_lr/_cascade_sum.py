@@ -178,6 +178,13 @@ def nll_total(values: np.ndarray, kept: np.ndarray | None = None) -> np.generic:
     if kept is not None and not kept[::16].all():
         return _nll_total_loop(values, kept)
     top = values[0] + kind(0)
+    if values.size <= 16 * 16:  # (the usual batch: at most level 1 is used; fewer array calls)
+        rest = values[1:]
+        blocks = rest.size // 16
+        low = _running(rest[blocks * 16:])
+        if not blocks:
+            return low + top
+        return (low + _running(np.cumsum(rest[:blocks * 16].reshape(blocks, 16), axis=1)[:, -1])) + top
     levels = []
     sums, rest = _blocks_of(values[1:], 16)
     levels.append(_running(rest))
