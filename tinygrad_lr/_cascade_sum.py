@@ -1,4 +1,4 @@
-"""PyTorch's order of additions for the sum of a whole float tensor on the CPU, so a loss prints the same.
+"""PyTorch's order of additions for float sums on the CPU, so that a loss prints the same digits.
 
 A float32 sum rounds after every addition, so its last bits depend on the order. NumPy sums pairwise;
 PyTorch's CPU kernel (ATen's ``SumKernel.cpp``, ``cascade_sum``) adds in another, fixed order:
@@ -10,11 +10,14 @@ PyTorch's CPU kernel (ATen's ``SumKernel.cpp``, ``cascade_sum``) adds in another
   levels are added into the lowest, smallest first;
 - the ``n % W`` elements left over are added one by one to 0, then the ``W`` lanes, one by one.
 
-Tensors of fewer than ``W`` elements take the same cascade on single elements. Every partial sum is a
-sequential float addition, which ``np.cumsum`` computes in the same order, so the whole plan runs as a
-few array operations. Only a contiguous sum of at most 32,768 elements is certain to take this serial
-path: above that PyTorch splits the work between its threads (how depends on the thread count), so
-larger sums keep NumPy's order. Used by ``Sum`` and ``Mean`` over all elements.
+Tensors of fewer than ``W`` elements take the same cascade on single elements. A sum over the leading
+axes (a bias gradient, a broadcast undone) is ATen's outer reduction, the same cascade per column
+(``column_sums``); the NLL loss sums its samples in its own 8-level cascade (``nll_total``). Every
+partial sum is a sequential float addition, which NumPy performs in the same order when it adds along an
+outer axis (or in ``cumsum``), so each plan runs as a few array operations. Only a contiguous sum of at
+most 32,768 elements is certain to take ATen's serial path: above that PyTorch splits the work between
+its threads (how depends on the thread count), so larger sums keep NumPy's order, as do sums over the
+last axis. Used by ``Sum``, ``Mean``, ``backend.sum_leading`` and the loss nodes.
 """
 from __future__ import annotations
 
