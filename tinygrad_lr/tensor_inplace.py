@@ -140,17 +140,10 @@ class InPlaceMethods:
         if is_grad_enabled() and (self._requires_grad or getattr(other, "_requires_grad", False)):
             return self._inplace_from(compute)
         self._refuse_inplace()
-        if not (isinstance(other, _tensor.Tensor) and other.device == self.device
-                and axpy_(self._data, alpha, other._data)):
-            result = compute(self.detach())._data
-            if result.shape != self._data.shape:
-                raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                                   f"{list(result.shape)}")
-            if not np.can_cast(result.dtype, self._data.dtype, "same_kind"):
-                raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output type "
-                                   f"{_type_name(self._data.dtype)}")
-            self._data[...] = result
-        _inplace.bump(self)
+        if isinstance(other, _tensor.Tensor) and other.device == self.device and axpy_(self._data, alpha, other._data):
+            _inplace.bump(self)
+        else:
+            self._write(compute(self.detach())._data)  # (its shape and cast checks, then the version bump)
         return self
 
     def mul_(self, other: Any) -> "Tensor":
