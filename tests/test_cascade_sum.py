@@ -32,6 +32,20 @@ def test_whole_sums_and_means_match_torch_to_the_bit(dtype: type) -> None:
         assert tinygrad_lr.tensor(shaped).sum().item() == torch.tensor(shaped).sum().item(), n
 
 
+def test_sums_with_inf_and_nan_match_torch() -> None:
+    """Non-finite values where PyTorch's accumulators meet them: in the short scalar path (1-7
+    values), in vectors, in the leftover values and in columns."""
+    inf, nan = np.inf, np.nan
+    for values in ([inf, 1.0], [1.0, -inf, 2.0], [inf, -inf], [nan, 1.0], [inf] + [1.0] * 20, [1.0] * 20 + [-inf],
+                   [1.0] * 9 + [nan], [inf] * 40):
+        x = np.array(values, np.float32)
+        ours, theirs = tinygrad_lr.tensor(x).sum().item(), torch.tensor(x).sum().item()
+        assert ours == theirs or (np.isnan(ours) and np.isnan(theirs)), values
+    grid = np.ones((6, 20), np.float32)
+    grid[2, 3], grid[4, 17], grid[1, 0], grid[3, 0] = inf, nan, inf, -inf
+    np.testing.assert_array_equal(tinygrad_lr.tensor(grid).sum(0).numpy(), torch.tensor(grid).sum(0).numpy())
+
+
 SHAPES = [(64, 10), (64, 512), (1, 512), (3, 7), (50, 1), (100, 3), (16, 33), (17, 40), (200, 100), (5, 4, 9),
           (2, 3, 8), (256, 8), (1000, 16), (31, 1000), (7, 65), (4, 4), (300, 64), (8, 4096)]
 

@@ -79,8 +79,8 @@ def _vector_row_sum(vectors: np.ndarray) -> np.ndarray:
 
 
 def _scalar_row_sum(values: list) -> np.generic:
-    """ATen's ``row_sum`` over fewer than 8 (or 4 doubles) single values, as scalars."""
-    zero = values[0] * 0 + 0 if values else None
+    """ATen's ``row_sum`` over 1 to 7 (or 3 doubles) single values, as scalars."""
+    zero = type(values[0])(0)  # (the accumulators' start: a true 0, never x · 0, which is NaN for inf)
     groups = len(values) // 4
     partial = values[:4] if groups else [zero] * 4
     first = partial[0] + 0  # (an accumulator: +0 + x)
