@@ -11,7 +11,6 @@ import numpy as np
 from .. import dtypes
 from ..backend import to_device
 from ..shapes import _normalize_dim
-from ..ops import elementwise as E
 from ..tensor import Tensor, _named
 from ..tensor_extra import _renamed
 from ..tensor_shape import cat
@@ -99,11 +98,9 @@ def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     if alpha == 1:
         return _renamed(other - input, name)
-    # other − alpha · input, rounded once as PyTorch's kernel: other + (−alpha) · input (E.AddScaled)
-    b, a = input._operands(other)
-    if not a.dtype.is_floating_point and isinstance(alpha, float):
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
-    return _named(E.AddScaled.apply(a, b, alpha=-alpha), name, None if isinstance(other, Tensor) else 0)
+    # other − alpha · input, rounded once as PyTorch's kernel: other + (−alpha) · input (Tensor.add's node)
+    b, a = input._operands(other)  # (a: other as a tensor of the promoted dtype)
+    return _named(a._scaled_add(b, -alpha, name), name, None if isinstance(other, Tensor) else 0)
 
 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
